@@ -1,0 +1,127 @@
+using LeadSync.Sync.Ports;
+using LeadSync.Sync.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace LeadSync.Sync.Engine;
+
+/// <summary>One HubSpot-portal/Salesforce-org pair with its compiled rules.</summary>
+public sealed record SyncConnection(string Name, IMarketingSystem Marketing, ICrmSystem Crm, ConnectionModel Model);
+
+/// <summary>
+/// Runs cycles: read what changed in both systems since the watermarks → match → decide (pure domain) →
+/// write the minimal change in full batches → record, and only then advance the watermarks.
+/// Delivery is at least once and every write is idempotent, so a crash anywhere leaves the same end state.
+/// </summary>
+public sealed partial class SyncEngine(
+    IStateStore store,
+    TimeProvider time,
+    SyncMetrics metrics,
+    ReferenceDataCache referenceData,
+    ILogger<SyncEngine> logger)
+{
+    public async Task<CycleReport> RunCycleAsync(SyncConnection connection, CycleMode mode, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var cycleId = $"{startedAt:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..24];
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Connection"] = connection.Name, ["CycleId"] = cycleId });
+        var hubSpotCallsBefore = connection.Marketing.CallCount;
+        var salesforceCallsBefore = connection.Crm.CallCount;
+        var dryRun = mode == CycleMode.DryRun;
+
+        IAsyncDisposable? lease = null;
+        if (!dryRun)
+        {
+            lease = await store.TryAcquireCycleLockAsync(
+                connection.Name, TimeSpan.FromMinutes(connection.Model.Sync.CycleLeaseMinutes), cancellationToken);
+            if (lease is null)
+            {
+                LogSkippedLocked(logger, connection.Name);
+                return Empty(connection, cycleId, mode, startedAt, skipped: true, error: "another worker holds this connection's cycle lock");
+            }
+        }
+
+        await using var _ = lease;
+        var run = new CycleRun(connection, mode, cycleId, startedAt, store, time, referenceData, logger);
+        LogCycleStarting(logger, connection.Name, cycleId, mode);
+        string? error = null;
+        try
+        {
+            await run.ExecuteAsync(cancellationToken);
+        }
+        catch (ExternalApiException ex)
+        {
+            // An expected API failure ends the cycle without advancing the watermarks: the next cycle reads the same changes again.
+            error = ex.Message;
+            LogCycleFailed(logger, connection.Name, cycleId, ex.System, ex.Kind, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            error = "cancelled before the cycle finished; nothing past the last settled batch was recorded";
+            LogCycleCancelled(logger, connection.Name, cycleId);
+        }
+
+        var finishedAt = time.GetUtcNow();
+        var report = run.BuildReport(
+            finishedAt,
+            error,
+            connection.Marketing.CallCount - hubSpotCallsBefore,
+            connection.Crm.CallCount - salesforceCallsBefore);
+
+        Record(connection, mode, report);
+        if (!dryRun)
+        {
+            await store.RecordCycleAsync(
+                new CycleRecord(connection.Name, cycleId, mode.ToString(), startedAt, finishedAt, report.Succeeded, Summarize(report)),
+                CancellationToken.None);
+        }
+
+        LogCycleFinished(
+            logger, connection.Name, cycleId, report.Succeeded, report.LeadsRead, report.Assigned, report.Quarantined,
+            report.HubSpotCalls, report.SalesforceCalls, report.Duration.TotalMilliseconds);
+        return report;
+    }
+
+    public static string Summarize(CycleReport r) =>
+        FormattableString.Invariant(
+            $"leads={r.LeadsRead} scored={r.LeadsScored} status_changes={r.StatusChanges} stage_changes={r.StageChanges} assigned={r.Assigned} released={r.Released} quarantined={r.Quarantined} hubspot_calls={r.HubSpotCalls} salesforce_calls={r.SalesforceCalls}");
+
+    private void Record(SyncConnection connection, CycleMode mode, CycleReport report)
+    {
+        metrics.LeadsRead(connection.Name, "all", report.LeadsRead);
+        metrics.LeadsScored(connection.Name, report.LeadsScored);
+        metrics.LeadsAssigned(connection.Name, report.Assigned);
+        metrics.LeadsQuarantined(connection.Name, report.Quarantined);
+        metrics.ApiCalls(connection.Name, "hubspot", report.HubSpotCalls);
+        metrics.ApiCalls(connection.Name, "salesforce", report.SalesforceCalls);
+        metrics.CycleFinished(connection.Name, mode.ToString(), report.Succeeded, report.Duration);
+        foreach (var latency in report.HandoffLatencies)
+        {
+            metrics.HandoffLatency(connection.Name, latency);
+        }
+
+        if (connection.Crm.LastObservedQuota is { } quota)
+        {
+            metrics.QuotaRemaining(connection.Name, "salesforce", quota.Remaining);
+        }
+    }
+
+    private static CycleReport Empty(SyncConnection c, string cycleId, CycleMode mode, DateTimeOffset at, bool skipped, string? error) =>
+        new(c.Name, cycleId, mode, at, at, Succeeded: skipped, Skipped: skipped, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [], [], []);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cycle {CycleId} of connection {Connection} starting ({Mode})")]
+    private static partial void LogCycleStarting(ILogger logger, string connection, string cycleId, CycleMode mode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cycle of connection {Connection} skipped: another worker holds its lock")]
+    private static partial void LogSkippedLocked(ILogger logger, string connection);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cycle {CycleId} of connection {Connection} failed: {System} {Kind}: {Reason}. Watermarks not advanced; the next cycle retries.")]
+    private static partial void LogCycleFailed(ILogger logger, string connection, string cycleId, SystemKind system, ApiErrorKind kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cycle {CycleId} of connection {Connection} cancelled at a safe point")]
+    private static partial void LogCycleCancelled(ILogger logger, string connection, string cycleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cycle {CycleId} of connection {Connection} finished (ok={Succeeded}): read={Read} assigned={Assigned} quarantined={Quarantined} hubspot_calls={HubSpotCalls} salesforce_calls={SalesforceCalls} in {ElapsedMs:F0} ms")]
+    private static partial void LogCycleFinished(
+        ILogger logger, string connection, string cycleId, bool succeeded, int read, int assigned, int quarantined,
+        long hubSpotCalls, long salesforceCalls, double elapsedMs);
+}
