@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using LeadSync.Sync.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Refit;
+
+namespace LeadSync.Connectors.Salesforce;
+
+public static class SalesforceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Refit needs a base address; the real one (instance_url) is only known after the token call,
+    /// so <see cref="SalesforceAuthHandler"/> replaces this placeholder on every request. It never resolves.
+    /// </summary>
+    internal static readonly Uri PlaceholderBaseAddress = new("https://salesforce-instance.invalid/");
+
+    private static readonly RefitSettings RefitSettings = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    public static string ApiClientName(string connectionName) => $"LeadSync.Salesforce.{connectionName}.api";
+
+    public static string TokenClientName(string connectionName) => $"LeadSync.Salesforce.{connectionName}.token";
+
+    /// <summary>
+    /// Registers a keyed <see cref="ICrmSystem"/> (key = <paramref name="connectionName"/>) with its own named HttpClients,
+    /// resilience pipeline, token cache and quota state. Options are not validated here: the host runs
+    /// <see cref="SalesforceOptionsValidator.Validate"/> at start so every problem is reported at once.
+    /// </summary>
+    public static IServiceCollection AddSalesforceConnector(this IServiceCollection services, string connectionName, SalesforceOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
+        ArgumentNullException.ThrowIfNull(options);
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddKeyedSingleton(connectionName, (sp, _) => new SalesforceConnectionState(
+            connectionName, options.DailyApiReserveShare, sp.GetRequiredService<ILoggerFactory>().CreateLogger<SalesforceCrmSystem>()));
+        services.AddKeyedSingleton(connectionName, (sp, _) => new SalesforceTokenProvider(
+            connectionName,
+            options,
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SalesforceTokenProvider>()));
+
+        var clientTimeout = options.TotalTimeout + TimeSpan.FromSeconds(10);
+
+        // Token client: login URL, retries on 5xx only; counted and observed like every other call.
+        var token = services.AddHttpClient(TokenClientName(connectionName), client => client.Timeout = clientTimeout);
+        token.AddResilienceHandler("salesforce-token", pipeline => ConfigurePipeline(pipeline, options));
+        token.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
+
+        // API client, outermost first: auth (instance URL, bearer, one refresh on 401) → resilience → observation of each attempt.
+        var api = services.AddHttpClient(ApiClientName(connectionName), client =>
+        {
+            client.BaseAddress = PlaceholderBaseAddress;
+            client.Timeout = clientTimeout;
+        });
+        api.AddHttpMessageHandler(sp => new SalesforceAuthHandler(
+            sp.GetRequiredKeyedService<SalesforceTokenProvider>(connectionName),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SalesforceAuthHandler>(),
+            connectionName));
+        api.AddResilienceHandler("salesforce-api", pipeline => ConfigurePipeline(pipeline, options));
+        api.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
+
+        services.AddKeyedSingleton<ICrmSystem>(connectionName, (sp, _) =>
+        {
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+
+            // A client per use, as IHttpClientFactory intends, so handler rotation (DNS changes) reaches a long-lived connector.
+            ISalesforceApi CreateApi() => RestService.ForGenerated<ISalesforceApi>(factory.CreateClient(ApiClientName(connectionName)), RefitSettings);
+            return new SalesforceCrmSystem(options, CreateApi, sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName));
+        });
+
+        return services;
+    }
+
+    /// <summary>Total timeout → retry → circuit breaker → concurrency limit → attempt timeout.</summary>
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SalesforceOptions options)
+    {
+        pipeline.AddTimeout(options.TotalTimeout);
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+            });
+        }
+
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 10,
+            SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2)),
+            BreakDuration = TimeSpan.FromSeconds(15),
+        });
+
+        // Salesforce has no short-window rate limit (only the rolling 24 h quota): this cap is courtesy towards the org.
+        pipeline.AddConcurrencyLimiter(options.MaxConcurrentRequests, queueLimit: 1000);
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+
+    /// <summary>
+    /// 408/429/5xx and network errors are retried, never 400/403/404 (401 is the auth handler's single refresh).
+    /// A POST creates records: after a timeout, a network error or an ambiguous 5xx it may already have landed,
+    /// so it is only retried when the server said it did not process it (408, 429, 503).
+    /// </summary>
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        if (!HttpClientResiliencePredicates.IsTransient(outcome))
+        {
+            return false;
+        }
+
+        if (context.GetRequestMessage()?.Method != HttpMethod.Post)
+        {
+            return true;
+        }
+
+        return outcome.Result?.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+    }
+}
