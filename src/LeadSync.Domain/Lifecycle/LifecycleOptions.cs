@@ -1,0 +1,108 @@
+using LeadSync.Domain.Scoring;
+
+namespace LeadSync.Domain.Lifecycle;
+
+/// <summary>
+/// Configuration section <c>LeadSync:Lifecycle</c>. Bind onto a new instance (lists append when bound onto defaults).
+/// </summary>
+public sealed class LifecycleOptions
+{
+    public const string SectionName = "LeadSync:Lifecycle";
+
+    /// <summary>Canonical Lead Status name → each system's value; aliases map extra system values (read only) → canonical name.</summary>
+    public ValueMapOptions StatusMap { get; set; } = new();
+
+    /// <summary>Canonical lifecycle stage name → each system's value (HubSpot's <c>lifecyclestage</c>; Salesforce optional).</summary>
+    public ValueMapOptions StageMap { get; set; } = new();
+
+    /// <summary>Evaluated in order; the first rule whose conditions all hold gives the target stage.</summary>
+    public List<StageRule> StageRules { get; set; } = [];
+
+    /// <summary>
+    /// HubSpot's lifecycle stage only moves forward. When true, a backward target is allowed and the decision says a
+    /// reset is required: clear the property, then set it, in two separate requests (one batch is not order-guaranteed).
+    /// </summary>
+    public bool AllowBackwardWithReset { get; set; }
+
+    /// <summary>Defaults matching docs/sandbox-vocabulary.md.</summary>
+    public static LifecycleOptions CreateDefault(int salesReadyThreshold = ScoringOptionsValidator.DefaultSalesReadyThreshold) => new()
+    {
+        StatusMap = new()
+        {
+            Salesforce = Map(
+                (nameof(LeadStatus.New), "Open - Not Contacted"),
+                (nameof(LeadStatus.Contacted), "Working - Contacted"),
+                (nameof(LeadStatus.Engaged), "Working - Engaged"),
+                (nameof(LeadStatus.Qualified), "Marketing Qualified"),
+                (nameof(LeadStatus.Converted), "Closed - Converted"),
+                (nameof(LeadStatus.Unqualified), "Closed - Not Converted"),
+                (nameof(LeadStatus.Nurturing), "Nurturing")),
+            HubSpot = Map(
+                (nameof(LeadStatus.New), "NEW"),
+                (nameof(LeadStatus.Contacted), "ATTEMPTED_TO_CONTACT"),
+                (nameof(LeadStatus.Engaged), "CONNECTED"),
+                (nameof(LeadStatus.Qualified), "IN_PROGRESS"),
+                (nameof(LeadStatus.Converted), "OPEN_DEAL"),
+                (nameof(LeadStatus.Unqualified), "UNQUALIFIED"),
+                (nameof(LeadStatus.Nurturing), "BAD_TIMING")),
+            HubSpotAliases = Map(("OPEN", nameof(LeadStatus.New))),
+        },
+        StageMap = new()
+        {
+            HubSpot = Map(
+                (nameof(LifecycleStage.Subscriber), "subscriber"),
+                (nameof(LifecycleStage.Lead), "lead"),
+                (nameof(LifecycleStage.MarketingQualifiedLead), "marketingqualifiedlead"),
+                (nameof(LifecycleStage.SalesQualifiedLead), "salesqualifiedlead"),
+                (nameof(LifecycleStage.Opportunity), "opportunity"),
+                (nameof(LifecycleStage.Customer), "customer"),
+                (nameof(LifecycleStage.Evangelist), "evangelist"),
+                (nameof(LifecycleStage.Other), "other")),
+        },
+        StageRules =
+        [
+            new() { Id = "converted-opportunity", Statuses = [LeadStatus.Converted], Stage = LifecycleStage.Opportunity },
+            new() { Id = "sales-working-sql", OwnedBySales = true, Statuses = [LeadStatus.Contacted, LeadStatus.Engaged, LeadStatus.Qualified], Stage = LifecycleStage.SalesQualifiedLead },
+            new() { Id = "sales-ready-mql", MinScore = salesReadyThreshold, MinGrade = FitGrade.C, Stage = LifecycleStage.MarketingQualifiedLead },
+        ],
+    };
+
+    private static Dictionary<string, string> Map(params (string Key, string Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A canonical ↔ system value map for one field (Lead Status or lifecycle stage).</summary>
+public sealed class ValueMapOptions
+{
+    /// <summary>Canonical name → Salesforce value (read and written).</summary>
+    public Dictionary<string, string> Salesforce { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Canonical name → HubSpot value (read and written).</summary>
+    public Dictionary<string, string> HubSpot { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra Salesforce value → canonical name, read only (never written).</summary>
+    public Dictionary<string, string> SalesforceAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra HubSpot value → canonical name, read only (never written), e.g. OPEN → New.</summary>
+    public Dictionary<string, string> HubSpotAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>One stage rule: all given conditions must hold (an omitted condition always holds).</summary>
+public sealed class StageRule
+{
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Unified score at or above this.</summary>
+    public int? MinScore { get; set; }
+
+    /// <summary>Fit grade this good or better (C means A, B or C).</summary>
+    public FitGrade? MinGrade { get; set; }
+
+    /// <summary>Current canonical status is one of these (empty: any status).</summary>
+    public List<LeadStatus> Statuses { get; set; } = [];
+
+    /// <summary>True: only leads owned by a sales rep; false: only leads still with marketing.</summary>
+    public bool? OwnedBySales { get; set; }
+
+    public LifecycleStage Stage { get; set; }
+}

@@ -1,0 +1,58 @@
+namespace LeadSync.Domain.Scoring;
+
+/// <summary>
+/// A parsed field reference: <c>HubSpot.jobtitle</c>, <c>Salesforce.NumberOfEmployees</c>, or with a <c>.domain</c>
+/// suffix (<c>HubSpot.email.domain</c>) the domain part of an email field. API field names never contain dots,
+/// so the first dot separates the system and a trailing <c>.domain</c> is unambiguous.
+/// </summary>
+public sealed record FieldRef(FieldSystem System, string Name, bool EmailDomain)
+{
+    private const string DomainSuffix = ".domain";
+
+    /// <summary>Parses "System.field[.domain]". A bare name is taken as <paramref name="defaultSystem"/> when one is given.</summary>
+    public static bool TryParse(string? text, FieldSystem? defaultSystem, out FieldRef? field)
+    {
+        field = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var trimmed = text.Trim();
+        var dot = trimmed.IndexOf('.', StringComparison.Ordinal);
+        FieldSystem system;
+        string rest;
+        if (dot > 0 && Enum.TryParse(trimmed[..dot], ignoreCase: true, out FieldSystem parsed) && Enum.IsDefined(parsed)
+            && !char.IsDigit(trimmed[0]))
+        {
+            system = parsed;
+            rest = trimmed[(dot + 1)..];
+        }
+        else if (defaultSystem is { } fallback && dot < 0)
+        {
+            system = fallback;
+            rest = trimmed;
+        }
+        else
+        {
+            return false;
+        }
+
+        var domain = false;
+        if (rest.EndsWith(DomainSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            domain = true;
+            rest = rest[..^DomainSuffix.Length];
+        }
+
+        if (rest.Length == 0 || rest.Contains('.', StringComparison.Ordinal) || rest.Any(char.IsWhiteSpace))
+        {
+            return false;
+        }
+
+        field = new FieldRef(system, rest, domain);
+        return true;
+    }
+
+    public override string ToString() => $"{System}.{Name}{(EmailDomain ? DomainSuffix : string.Empty)}";
+}
