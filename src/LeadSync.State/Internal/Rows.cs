@@ -1,0 +1,211 @@
+using System.Text.Json;
+using LeadSync.Sync.Ports;
+
+namespace LeadSync.State.Internal;
+
+// Dapper materialises these; time columns are object because SQLite returns text and Npgsql returns DateTime.
+
+internal sealed class WatermarkRow
+{
+    public object? ModifiedAt { get; set; }
+
+    public string? LastId { get; set; }
+
+    public ChangeCursor ToCursor() => new(SqlDialect.ReadRequiredTime(ModifiedAt), LastId);
+}
+
+internal sealed class LeadRow
+{
+    public const string Columns =
+        "connection AS Connection, lead_key AS LeadKey, hubspot_id AS HubSpotId, salesforce_id AS SalesforceId, " +
+        "last_seen_hubspot AS LastSeenHubSpot, last_seen_salesforce AS LastSeenSalesforce, score AS Score, grade AS Grade, " +
+        "in_sales AS InSales, crossings AS Crossings, first_seen_above_threshold_at AS FirstSeenAboveThresholdAt, updated_at AS UpdatedAt";
+
+    public string Connection { get; set; } = string.Empty;
+
+    public string LeadKey { get; set; } = string.Empty;
+
+    public string? HubSpotId { get; set; }
+
+    public string? SalesforceId { get; set; }
+
+    public string LastSeenHubSpot { get; set; } = "{}";
+
+    public string LastSeenSalesforce { get; set; } = "{}";
+
+    public int? Score { get; set; }
+
+    public string? Grade { get; set; }
+
+    public bool InSales { get; set; }
+
+    public int Crossings { get; set; }
+
+    public object? FirstSeenAboveThresholdAt { get; set; }
+
+    public object? UpdatedAt { get; set; }
+
+    public LeadRecord ToRecord() => new(
+        Connection,
+        LeadKey,
+        HubSpotId,
+        SalesforceId,
+        Json.ReadMap(LastSeenHubSpot),
+        Json.ReadMap(LastSeenSalesforce),
+        Score,
+        Grade,
+        InSales,
+        Crossings,
+        SqlDialect.ReadTime(FirstSeenAboveThresholdAt),
+        SqlDialect.ReadRequiredTime(UpdatedAt));
+}
+
+internal sealed class AssignmentRow
+{
+    public const string Columns =
+        "connection AS Connection, lead_key AS LeadKey, crossing AS Crossing, salesforce_lead_id AS SalesforceLeadId, " +
+        "owner_id AS OwnerId, hubspot_owner_id AS HubSpotOwnerId, team AS Team, reason AS Reason, steps_done AS StepsDone, " +
+        "task_id AS TaskId, first_seen_at AS FirstSeenAt, started_at AS StartedAt, owner_written_at AS OwnerWrittenAt, " +
+        "completed_at AS CompletedAt, escalations AS Escalations, sla_due_at AS SlaDueAt, closed AS Closed";
+
+    public string Connection { get; set; } = string.Empty;
+
+    public string LeadKey { get; set; } = string.Empty;
+
+    public int Crossing { get; set; }
+
+    public string? SalesforceLeadId { get; set; }
+
+    public string OwnerId { get; set; } = string.Empty;
+
+    public string? HubSpotOwnerId { get; set; }
+
+    public string Team { get; set; } = string.Empty;
+
+    public string Reason { get; set; } = string.Empty;
+
+    public int StepsDone { get; set; }
+
+    public string? TaskId { get; set; }
+
+    public object? FirstSeenAt { get; set; }
+
+    public object? StartedAt { get; set; }
+
+    public object? OwnerWrittenAt { get; set; }
+
+    public object? CompletedAt { get; set; }
+
+    public int Escalations { get; set; }
+
+    public object? SlaDueAt { get; set; }
+
+    public bool Closed { get; set; }
+
+    public AssignmentEntry ToEntry() => new(
+        Connection,
+        LeadKey,
+        Crossing,
+        SalesforceLeadId,
+        OwnerId,
+        HubSpotOwnerId,
+        Team,
+        Reason,
+        (AssignmentSteps)StepsDone,
+        TaskId,
+        SqlDialect.ReadRequiredTime(FirstSeenAt),
+        SqlDialect.ReadRequiredTime(StartedAt),
+        SqlDialect.ReadTime(OwnerWrittenAt),
+        SqlDialect.ReadTime(CompletedAt),
+        Escalations,
+        SqlDialect.ReadTime(SlaDueAt),
+        Closed);
+}
+
+internal sealed class AuditRow
+{
+    public const string Columns =
+        "connection AS Connection, cycle_id AS CycleId, lead_key AS LeadKey, at AS At, action AS Action, details AS Details";
+
+    public string Connection { get; set; } = string.Empty;
+
+    public string CycleId { get; set; } = string.Empty;
+
+    public string LeadKey { get; set; } = string.Empty;
+
+    public object? At { get; set; }
+
+    public string Action { get; set; } = string.Empty;
+
+    public string Details { get; set; } = string.Empty;
+
+    public AuditEntry ToEntry() => new(Connection, CycleId, LeadKey, SqlDialect.ReadRequiredTime(At), Action, Details);
+}
+
+internal sealed class QuarantineRow
+{
+    public const string Columns =
+        "id AS Id, connection AS Connection, system AS System, record_id AS RecordId, reason AS Reason, " +
+        "first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt, attempts AS Attempts, retry_requested AS RetryRequested";
+
+    public long Id { get; set; }
+
+    public string Connection { get; set; } = string.Empty;
+
+    public string System { get; set; } = string.Empty;
+
+    public string RecordId { get; set; } = string.Empty;
+
+    public string Reason { get; set; } = string.Empty;
+
+    public object? FirstSeenAt { get; set; }
+
+    public object? LastSeenAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public bool RetryRequested { get; set; }
+
+    public QuarantineItem ToItem() => new(
+        Id,
+        Connection,
+        Enum.Parse<SystemKind>(System),
+        RecordId,
+        Reason,
+        SqlDialect.ReadRequiredTime(FirstSeenAt),
+        SqlDialect.ReadRequiredTime(LastSeenAt),
+        Attempts,
+        RetryRequested);
+}
+
+internal sealed class CycleRow
+{
+    public const string Columns =
+        "connection AS Connection, cycle_id AS CycleId, kind AS Kind, started_at AS StartedAt, finished_at AS FinishedAt, " +
+        "succeeded AS Succeeded, summary AS Summary";
+
+    public string Connection { get; set; } = string.Empty;
+
+    public string CycleId { get; set; } = string.Empty;
+
+    public string Kind { get; set; } = string.Empty;
+
+    public object? StartedAt { get; set; }
+
+    public object? FinishedAt { get; set; }
+
+    public bool Succeeded { get; set; }
+
+    public string Summary { get; set; } = string.Empty;
+
+    public CycleRecord ToRecord() => new(
+        Connection, CycleId, Kind, SqlDialect.ReadRequiredTime(StartedAt), SqlDialect.ReadTime(FinishedAt), Succeeded, Summary);
+}
+
+internal static class Json
+{
+    public static string WriteMap(IReadOnlyDictionary<string, string?> map) => JsonSerializer.Serialize(map);
+
+    public static IReadOnlyDictionary<string, string?> ReadMap(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? new Dictionary<string, string?>(StringComparer.Ordinal);
+}
