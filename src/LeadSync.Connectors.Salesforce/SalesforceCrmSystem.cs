@@ -357,7 +357,14 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw await SalesforceErrors.FromResponseAsync(response, cancellationToken);
+                var error = await SalesforceErrors.FromResponseAsync(response, cancellationToken);
+                if (error.Kind == ApiErrorKind.DailyLimitReached && state.LastObservedQuota is { } last)
+                {
+                    // The org is out of requests whatever the last header said: pause writes until /limits shows room.
+                    state.ObserveQuota(last with { Remaining = 0 });
+                }
+
+                throw error;
             }
 
             JsonDocument document;
