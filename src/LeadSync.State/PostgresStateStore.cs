@@ -37,9 +37,9 @@ public sealed class PostgresStateStore : IStateStore, IAsyncDisposable, IDisposa
         try
         {
             await db.ExecuteAsync(new CommandDefinition(Migrations.PostgresBootstrap, cancellationToken: cancellationToken));
-            var applied = (await db.QueryAsync<int>(new CommandDefinition(
+            var applied = (await db.QueryAsync<long>(new CommandDefinition(
                 "SELECT version FROM schema_version", cancellationToken: cancellationToken))).ToHashSet();
-            foreach (var migration in Migrations.Postgres.Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in Migrations.Pending(Migrations.Postgres, applied))
             {
                 await using var tx = await db.BeginTransactionAsync(cancellationToken);
                 await db.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: cancellationToken));

@@ -50,7 +50,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         await db.ExecuteAsync(new CommandDefinition(Migrations.SqliteBootstrap, transaction: tx, cancellationToken: cancellationToken));
         var applied = (await db.QueryAsync<long>(new CommandDefinition(
             "SELECT version FROM schema_version", transaction: tx, cancellationToken: cancellationToken))).ToHashSet();
-        foreach (var migration in Migrations.Sqlite.Where(m => !applied.Contains(m.Version)))
+        foreach (var migration in Migrations.Pending(Migrations.Sqlite, applied))
         {
             await db.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: cancellationToken));
             await db.ExecuteAsync(new CommandDefinition(

@@ -88,6 +88,19 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     }
 
     [Fact]
+    public async Task MigrateAsync_DatabaseFromNewerVersion_RefusesToRun()
+    {
+        var fresh = await factory.CreateFreshAsync(Time);
+        var store = Track(fresh.NewInstance());
+        await store.MigrateAsync(Ct);
+        await fresh.Scalar("INSERT INTO schema_version (version, name, applied_at) VALUES (999, '0999_future', '2030-01-01T00:00:00.0000000Z')");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.MigrateAsync(Ct));
+
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PingAsync_MigratedStore_ReturnsTrue()
     {
         Assert.True(await Store.PingAsync(Ct));

@@ -20,6 +20,22 @@ internal static class Migrations
 
     public static IReadOnlyList<Migration> Postgres { get; } = Load("Postgres");
 
+    /// <summary>
+    /// The scripts still to apply, in order. Refuses a database that a newer LeadSync already upgraded: running old
+    /// code against a newer schema would silently misread it.
+    /// </summary>
+    public static IEnumerable<Migration> Pending(IReadOnlyList<Migration> all, IReadOnlyCollection<long> applied)
+    {
+        var latestKnown = all[^1].Version;
+        if (applied.Count > 0 && applied.Max() > latestKnown)
+        {
+            throw new InvalidOperationException(
+                $"The state database is at schema version {applied.Max()}, newer than this LeadSync knows ({latestKnown}). Upgrade LeadSync instead of downgrading.");
+        }
+
+        return all.Where(m => !applied.Contains(m.Version));
+    }
+
     private static List<Migration> Load(string provider)
     {
         var assembly = typeof(Migrations).Assembly;
