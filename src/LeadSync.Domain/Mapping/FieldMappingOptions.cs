@@ -83,7 +83,10 @@ public sealed class FieldMappingOptions
         HubSpotProperty = hubSpot,
         SalesforceField = salesforce,
         Direction = SyncDirection.TwoWay,
-        Conflict = ConflictPolicy.MostRecent,
+
+        // Not MostRecent: HubSpot's lastmodifieddate moves on every tracked page view, so "most recent" would
+        // nearly always let marketing overwrite a rep's edit in the CRM.
+        Conflict = ConflictPolicy.PreferCrm,
         Transforms = [ValueTransform.Trim],
     };
 }

@@ -304,7 +304,8 @@ public sealed class Router
 
     private static string Describe(RuleCondition condition, LeadAttributes lead)
     {
-        var value = lead.Get(condition.Field);
+        var raw = lead.Get(condition.Field);
+        var value = raw is not null && raw.Contains('@', StringComparison.Ordinal) ? EmailMask.Mask(raw) : raw;
         return condition.Operator switch
         {
             ConditionOperator.Missing => $"{condition.Field} is blank",

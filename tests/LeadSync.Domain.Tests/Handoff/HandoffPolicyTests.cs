@@ -185,3 +185,22 @@ public sealed class HandoffPolicyTests
         Assert.Equal(HandoffAction.Release, policy.Decide(Lead(59, inSales: true)).Action);
     }
 }
+
+public sealed class OwnerClassifierTests
+{
+    private const string Integration = "005000000000001AAA";
+    private const string MarketingQueue = "00G000000000001AAA";
+
+    [Theory]
+    [InlineData(null, OwnerKind.None)]
+    [InlineData("", OwnerKind.None)]
+    [InlineData("005000000000001AAA", OwnerKind.IntegrationUser)]
+    [InlineData("005000000000001", OwnerKind.IntegrationUser)]
+    [InlineData("00G000000000001", OwnerKind.MarketingQueue)]
+    [InlineData("00G000000000002AAA", OwnerKind.OtherQueue)]
+    [InlineData("005000000000009AAA", OwnerKind.Person)]
+    public void Classify_OwnerId_Kind(string? ownerId, OwnerKind expected)
+    {
+        Assert.Equal(expected, OwnerClassifier.Classify(ownerId, Integration, MarketingQueue));
+    }
+}

@@ -90,6 +90,22 @@ public sealed class RouterTests
         Assert.Equal(matches ? "T" : "F", selection.Team);
     }
 
+    [Fact]
+    public void SelectTeam_RuleOnEmailField_ReasonMasksEmail()
+    {
+        var options = new RoutingOptions
+        {
+            Rules = [new RoutingRule { Id = "edu", Team = "Edu", Conditions = [new RuleCondition { Field = "HubSpot.email", Operator = ConditionOperator.Contains, Values = [".edu"] }] }],
+        };
+        var lead = new LeadAttributes(new Dictionary<string, string?> { ["email"] = "ada@uni.edu" }, null);
+
+        var selection = new Router(options).SelectTeam(lead);
+
+        Assert.Equal("Edu", selection.Team);
+        Assert.DoesNotContain("ada@uni.edu", selection.Reason, StringComparison.Ordinal);
+        Assert.Contains("a***@uni.edu", selection.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("50", false)]
     [InlineData("51", true)]

@@ -1,0 +1,45 @@
+namespace LeadSync.Domain.Handoff;
+
+/// <summary>Tells, from a Salesforce Lead's OwnerId, whose lead it is for <see cref="HandoffPolicy"/>.</summary>
+public static class OwnerClassifier
+{
+    /// <summary>Key prefix of Salesforce Group ids; a Lead owned by a Group is owned by a queue.</summary>
+    private const string QueuePrefix = "00G";
+
+    /// <param name="integrationUserId">Id of the integration user (resolved from its email by the caller if needed).</param>
+    /// <param name="marketingQueueId">Id of the queue whose DeveloperName is the configured marketing queue.</param>
+    public static OwnerKind Classify(string? ownerId, string? integrationUserId, string? marketingQueueId)
+    {
+        if (string.IsNullOrWhiteSpace(ownerId))
+        {
+            return OwnerKind.None;
+        }
+
+        if (SameId(ownerId, integrationUserId))
+        {
+            return OwnerKind.IntegrationUser;
+        }
+
+        if (SameId(ownerId, marketingQueueId))
+        {
+            return OwnerKind.MarketingQueue;
+        }
+
+        return ownerId.Trim().StartsWith(QueuePrefix, StringComparison.Ordinal) ? OwnerKind.OtherQueue : OwnerKind.Person;
+    }
+
+    /// <summary>Salesforce ids come as 15 (case-sensitive) or 18 characters; the first 15 identify the record.</summary>
+    private static bool SameId(string a, string? b)
+    {
+        if (string.IsNullOrWhiteSpace(b))
+        {
+            return false;
+        }
+
+        var x = a.Trim();
+        var y = b.Trim();
+        return x.Length >= 15 && y.Length >= 15
+            ? string.Equals(x[..15], y[..15], StringComparison.Ordinal)
+            : string.Equals(x, y, StringComparison.Ordinal);
+    }
+}
