@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace LeadSync.Sandbox.Salesforce;
+
+/// <summary>Realistic 18-character ids (prefix, pod, counter, case-safe checksum), deterministic per seed.</summary>
+internal sealed class SalesforceIds
+{
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private const string SuffixChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
+    private readonly long _start;
+    private readonly object _sync = new();
+
+    public SalesforceIds(int seed) => _start = new Random(seed).Next(1_000_000, 900_000_000);
+
+    public string Next(string prefix)
+    {
+        long n;
+        lock (_sync)
+        {
+            _counters.TryGetValue(prefix, out n);
+            _counters[prefix] = n + 1;
+        }
+
+        var body = new StringBuilder(prefix).Append("Sb0");
+        var digits = new char[9];
+        var value = _start + n;
+        for (var i = 8; i >= 0; i--)
+        {
+            digits[i] = Base62[(int)(value % 62)];
+            value /= 62;
+        }
+
+        body.Append(digits);
+        return To18(body.ToString());
+    }
+
+    public static string To18(string id15)
+    {
+        var sb = new StringBuilder(id15, 18);
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            var bits = 0;
+            for (var j = 0; j < 5; j++)
+            {
+                var c = id15[(chunk * 5) + j];
+                if (c is >= 'A' and <= 'Z')
+                    bits |= 1 << j;
+            }
+
+            sb.Append(SuffixChars[bits]);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Well-formed for the given key prefix: 15 or 18 alphanumerics, valid checksum; returns the 18-char form.</summary>
+    public static bool TryNormalize(string? id, string prefix, out string id18)
+    {
+        id18 = string.Empty;
+        if (id is null || (id.Length != 15 && id.Length != 18) || !id.All(char.IsAsciiLetterOrDigit))
+            return false;
+        if (!id.StartsWith(prefix, StringComparison.Ordinal))
+            return false;
+        var full = To18(id[..15]);
+        if (id.Length == 18 && !string.Equals(full, id, StringComparison.OrdinalIgnoreCase))
+            return false;
+        id18 = full;
+        return true;
+    }
+}

@@ -1,0 +1,491 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LeadSync.Sandbox.Salesforce;
+
+/// <summary>An immutable version of an sObject record; field names use the describe casing.</summary>
+public sealed record SalesforceRecord(string Type, string Id, IReadOnlyDictionary<string, object?> Fields)
+{
+    public object? Get(string field) => Fields.TryGetValue(field, out var value) ? value : null;
+
+    public string? GetString(string field) => Get(field) as string;
+
+    public string? Email => GetString("Email");
+
+    public string? Status => GetString("Status");
+
+    public string? OwnerId => GetString("OwnerId");
+
+    public bool IsConverted => Get("IsConverted") is true;
+
+    public bool IsActive => Get("IsActive") is true;
+
+    public string? HubSpotContactId => GetString("HubSpot_Contact_Id__c");
+
+    public DateTimeOffset? SystemModstamp => Get("SystemModstamp") as DateTimeOffset?;
+}
+
+public sealed record SalesforceSaveError(string StatusCode, string Message, IReadOnlyList<string> Fields);
+
+public sealed record SalesforceSaveResult(string? Id, bool Success, IReadOnlyList<SalesforceSaveError> Errors);
+
+/// <summary>One record of an sObject Collections request, before validation.</summary>
+internal sealed record CollectionInput(string Type, string? Id, IReadOnlyDictionary<string, JsonElement> Fields);
+
+/// <summary>
+/// The Salesforce org: Leads, Users, Groups (queues) and Tasks. One lock guards all state; records are
+/// immutable versions, so snapshots (and open query cursors) stay consistent after the lock is released.
+/// </summary>
+public sealed class SalesforceStore
+{
+    private static readonly string[] LeadRequired = ["LastName", "Company"];
+    private readonly object _sync = new();
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, List<SalesforceRecord>> _tables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Lead"] = [],
+        ["User"] = [],
+        ["Group"] = [],
+        ["Task"] = [],
+    };
+
+    private readonly Dictionary<string, int> _leadPosition = new(StringComparer.Ordinal);
+
+    internal SalesforceStore(TimeProvider time, int seed)
+    {
+        _time = time;
+        Ids = new SalesforceIds(seed);
+        OrgId = SalesforceIds.To18("00DSb000000" + new Random(seed).Next(1000, 9999).ToString(CultureInfo.InvariantCulture));
+    }
+
+    public string OrgId { get; }
+
+    /// <summary>The user the API runs as (client-credentials integration user).</summary>
+    public string IntegrationUserId { get; internal set; } = string.Empty;
+
+    /// <summary>The Marketing_Nurture queue, which owns leads not yet handed off and is where the assignment rule puts them.</summary>
+    public string MarketingQueueId { get; internal set; } = string.Empty;
+
+    internal SalesforceIds Ids { get; }
+
+    public int LeadCount
+    {
+        get
+        {
+            lock (_sync)
+                return _tables["Lead"].Count;
+        }
+    }
+
+    public int TaskCount
+    {
+        get
+        {
+            lock (_sync)
+                return _tables["Task"].Count;
+        }
+    }
+
+    public SalesforceRecord? GetLead(string id)
+    {
+        if (!SalesforceIds.TryNormalize(id, "00Q", out var id18))
+            return null;
+        lock (_sync)
+            return _leadPosition.TryGetValue(id18, out var pos) ? _tables["Lead"][pos] : null;
+    }
+
+    /// <summary>Case- and whitespace-insensitive, like SOQL's Email = '...'. Several leads may share an email.</summary>
+    public IReadOnlyList<SalesforceRecord> FindLeadsByEmail(string email)
+    {
+        var wanted = email.Trim();
+        lock (_sync)
+            return [.. _tables["Lead"].Where(l => l.Email is { } e && string.Equals(e.Trim(), wanted, StringComparison.OrdinalIgnoreCase))];
+    }
+
+    public IReadOnlyList<SalesforceRecord> ListLeads() => Rows("Lead");
+
+    public IReadOnlyList<SalesforceRecord> ListUsers() => Rows("User");
+
+    public IReadOnlyList<SalesforceRecord> ListGroups() => Rows("Group");
+
+    public IReadOnlyList<SalesforceRecord> ListTasks() => Rows("Task");
+
+    /// <summary>
+    /// Changes a lead as a person in the Salesforce UI would (no API validation, no assignment rule);
+    /// advances LastModifiedDate/SystemModstamp. Values use .NET types: string, int, double, bool.
+    /// </summary>
+    public SalesforceRecord SetLeadFields(string id, IReadOnlyDictionary<string, object?> values)
+    {
+        lock (_sync)
+        {
+            var lead = GetLead(id) ?? throw new KeyNotFoundException($"No lead with id {id}.");
+            var next = new Dictionary<string, object?>(lead.Fields, StringComparer.Ordinal);
+            foreach (var (name, value) in values)
+            {
+                var field = SalesforceSchema.Lead.Field(name) ?? throw new ArgumentException($"No such field {name} on Lead.", nameof(values));
+                next[field.Name] = value;
+            }
+
+            return ReplaceLeadLocked(lead, next, Stamp());
+        }
+    }
+
+    internal IReadOnlyList<SalesforceRecord> Rows(string table)
+    {
+        lock (_sync)
+            return [.. _tables[table]];
+    }
+
+    internal SalesforceRecord Insert(SalesforceObject type, Dictionary<string, object?> fields)
+    {
+        lock (_sync)
+            return InsertLocked(type, fields);
+    }
+
+    private SalesforceRecord InsertLocked(SalesforceObject type, Dictionary<string, object?> fields)
+    {
+        var id = fields.TryGetValue("Id", out var given) && given is string s ? s : Ids.Next(type.KeyPrefix);
+        fields["Id"] = id;
+        var record = new SalesforceRecord(type.Name, id, fields);
+        var table = _tables[type.Name];
+        if (type == SalesforceSchema.Lead)
+            _leadPosition[id] = table.Count;
+        table.Add(record);
+        return record;
+    }
+
+    /// <summary>Salesforce keeps whole seconds (.000), so many records written together share one SystemModstamp.</summary>
+    internal DateTimeOffset Stamp()
+    {
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
+    private SalesforceRecord ReplaceLeadLocked(SalesforceRecord lead, Dictionary<string, object?> next, DateTimeOffset stamp)
+    {
+        next["LastModifiedDate"] = stamp;
+        next["SystemModstamp"] = stamp;
+        var updated = lead with { Fields = next };
+        _tables["Lead"][_leadPosition[lead.Id]] = updated;
+        return updated;
+    }
+
+    /// <summary>sObject Collections PATCH for Leads: per-record results in order; allOrNone rolls everything back.</summary>
+    internal List<SalesforceSaveResult> ApiUpdate(IReadOnlyList<CollectionInput> inputs, bool allOrNone, bool autoAssign)
+    {
+        lock (_sync)
+        {
+            var planned = new List<(SalesforceRecord Lead, Dictionary<string, object?> Changes)?>();
+            var results = new List<SalesforceSaveResult>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var input in inputs)
+            {
+                var (result, plan) = PlanUpdateLocked(input, seen);
+                results.Add(result);
+                planned.Add(plan);
+            }
+
+            if (allOrNone && results.Exists(r => !r.Success))
+                return RolledBack(results);
+
+            var stamp = Stamp();
+            for (var i = 0; i < planned.Count; i++)
+            {
+                if (planned[i] is not { } plan)
+                    continue;
+                var current = _tables["Lead"][_leadPosition[plan.Lead.Id]];
+                var next = new Dictionary<string, object?>(current.Fields, StringComparer.Ordinal);
+                foreach (var (k, v) in plan.Changes)
+                    next[k] = v;
+                if (autoAssign)
+                    next["OwnerId"] = MarketingQueueId; // the org's lead assignment rule fires unless Sforce-Auto-Assign: FALSE
+                ReplaceLeadLocked(current, next, stamp);
+            }
+
+            return results;
+        }
+    }
+
+    private (SalesforceSaveResult, (SalesforceRecord, Dictionary<string, object?>)?) PlanUpdateLocked(CollectionInput input, HashSet<string> seen)
+    {
+        if (!string.Equals(input.Type, "Lead", StringComparison.OrdinalIgnoreCase))
+            return (Fail(input.Id, "INVALID_TYPE", $"sObject type '{input.Type}' is not supported for update here.", []), null);
+        if (string.IsNullOrEmpty(input.Id))
+            return (Fail(null, "MISSING_ARGUMENT", "Id not specified in an update call", ["Id"]), null);
+        if (!SalesforceIds.TryNormalize(input.Id, "00Q", out var id18))
+            return (Fail(null, "MALFORMED_ID", $"Lead ID: id value of incorrect type: {input.Id}", ["Id"]), null);
+        if (!seen.Add(id18))
+            return (Fail(input.Id, "DUPLICATE_VALUE", $"duplicate value found: Id duplicates value on record with id: {input.Id}", ["Id"]), null);
+        if (!_leadPosition.TryGetValue(id18, out var pos))
+            return (Fail(input.Id, "ENTITY_IS_DELETED", "entity is deleted", []), null);
+        var lead = _tables["Lead"][pos];
+        if (lead.IsConverted)
+            return (Fail(lead.Id, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []), null);
+
+        var errors = ConvertLocked(SalesforceSchema.Lead, input.Fields, isCreate: false, out var changes);
+        if (errors.Count > 0)
+            return (new SalesforceSaveResult(lead.Id, false, errors), null);
+        return (new SalesforceSaveResult(lead.Id, true, []), (lead, changes));
+    }
+
+    /// <summary>sObject Collections POST (Lead or Task) and the single-record POST.</summary>
+    internal List<SalesforceSaveResult> ApiCreate(IReadOnlyList<CollectionInput> inputs, bool allOrNone, bool autoAssign)
+    {
+        lock (_sync)
+        {
+            var results = new List<SalesforceSaveResult>();
+            var planned = new List<(SalesforceObject Type, Dictionary<string, object?> Fields)?>();
+            foreach (var input in inputs)
+            {
+                var type = SalesforceSchema.Find(input.Type);
+                if (type is null || (type != SalesforceSchema.Lead && type != SalesforceSchema.Task))
+                {
+                    results.Add(Fail(null, "INVALID_TYPE", $"sObject type '{input.Type}' is not supported.", []));
+                    planned.Add(null);
+                    continue;
+                }
+
+                if (input.Id is not null)
+                {
+                    results.Add(Fail(null, "INVALID_FIELD", "The Id field should not be specified in the sobject data.", ["Id"]));
+                    planned.Add(null);
+                    continue;
+                }
+
+                var errors = ConvertLocked(type, input.Fields, isCreate: true, out var fields);
+                if (errors.Count > 0)
+                {
+                    results.Add(new SalesforceSaveResult(null, false, errors));
+                    planned.Add(null);
+                    continue;
+                }
+
+                results.Add(new SalesforceSaveResult(null, true, []));
+                planned.Add((type, fields));
+            }
+
+            if (allOrNone && results.Exists(r => !r.Success))
+                return RolledBack(results);
+
+            var stamp = Stamp();
+            for (var i = 0; i < planned.Count; i++)
+            {
+                if (planned[i] is not { } plan)
+                    continue;
+                var fields = plan.Fields;
+                fields["CreatedDate"] = stamp;
+                fields["LastModifiedDate"] = stamp;
+                fields["SystemModstamp"] = stamp;
+                if (plan.Type == SalesforceSchema.Lead)
+                {
+                    fields.TryAdd("Status", SalesforceSchema.DefaultStatus);
+                    fields["IsConverted"] = false;
+                    fields.TryAdd("HasOptedOutOfEmail", false);
+                    fields.TryAdd("OwnerId", IntegrationUserId);
+                    if (autoAssign)
+                        fields["OwnerId"] = MarketingQueueId;
+                }
+                else
+                {
+                    fields.TryAdd("Status", "Not Started");
+                    fields.TryAdd("Priority", "Normal");
+                    fields.TryAdd("OwnerId", IntegrationUserId);
+                }
+
+                var record = InsertLocked(plan.Type, fields);
+                results[i] = new SalesforceSaveResult(record.Id, true, []);
+            }
+
+            return results;
+        }
+    }
+
+    private static List<SalesforceSaveResult> RolledBack(List<SalesforceSaveResult> results) =>
+        [.. results.Select(r => r.Success
+            ? new SalesforceSaveResult(null, false,
+                [new("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the request was using AllOrNone header", [])])
+            : r)];
+
+    private static SalesforceSaveResult Fail(string? id, string code, string message, IReadOnlyList<string> fields) =>
+        new(id, false, [new SalesforceSaveError(code, message, fields)]);
+
+    /// <summary>Validates JSON values against the describe and converts them to stored .NET values.</summary>
+    private List<SalesforceSaveError> ConvertLocked(SalesforceObject type, IReadOnlyDictionary<string, JsonElement> input, bool isCreate, out Dictionary<string, object?> converted)
+    {
+        converted = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var errors = new List<SalesforceSaveError>();
+        foreach (var (name, json) in input)
+        {
+            var field = type.Field(name);
+            if (field is null)
+            {
+                errors.Add(new("INVALID_FIELD", $"No such column '{name}' on sobject of type {type.Name}", [name]));
+                continue;
+            }
+
+            if (isCreate ? !field.Createable : !field.Updateable)
+            {
+                errors.Add(new("INVALID_FIELD_FOR_INSERT_UPDATE",
+                    $"Unable to create/update fields: {field.Name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                    [field.Name]));
+                continue;
+            }
+
+            if (!TryConvert(field, json, out var value))
+            {
+                errors.Add(new("INVALID_TYPE_ON_FIELD_IN_RECORD", $"{field.Label}: value not of required type: {json.GetRawText()}", [field.Name]));
+                continue;
+            }
+
+            if (value is null && !field.Nillable)
+            {
+                var code = field.RestrictedPicklist ? "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" : "REQUIRED_FIELD_MISSING";
+                errors.Add(new(code, $"Required fields are missing: [{field.Name}]", [field.Name]));
+                continue;
+            }
+
+            if (value is string text)
+            {
+                if (field.Length > 0 && text.Length > field.Length)
+                {
+                    errors.Add(new("STRING_TOO_LONG", $"{field.Label}: data value too large: {text} (max length={field.Length})", [field.Name]));
+                    continue;
+                }
+
+                if (field.Type == "picklist" && field.RestrictedPicklist && !field.PicklistValues.Any(p => p.Active && p.Value == text))
+                {
+                    errors.Add(new("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", $"{field.Label}: bad value for restricted picklist field: {text}", [field.Name]));
+                    continue;
+                }
+
+                if (field.Type == "email" && !LooksLikeEmail(text))
+                {
+                    errors.Add(new("INVALID_EMAIL_ADDRESS", $"Email: invalid email address: {text}", [field.Name]));
+                    continue;
+                }
+
+                if (field.Name == "OwnerId" && OwnerError(text, type) is { } ownerError)
+                {
+                    errors.Add(ownerError);
+                    continue;
+                }
+
+                if (field.Name == "WhoId" && (!SalesforceIds.TryNormalize(text, "00Q", out var who) || !_leadPosition.ContainsKey(who)))
+                {
+                    errors.Add(new("INVALID_CROSS_REFERENCE_KEY", $"Name ID: id value of incorrect type: {text}", [field.Name]));
+                    continue;
+                }
+            }
+
+            converted[field.Name] = value;
+        }
+
+        if (isCreate && type == SalesforceSchema.Lead)
+        {
+            var given = converted;
+            var missing = LeadRequired.Where(f => !given.TryGetValue(f, out var v) || v is null or "").ToList();
+            if (missing.Count > 0)
+                errors.Add(new("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{string.Join(", ", missing)}]", missing));
+        }
+
+        return errors;
+    }
+
+    private SalesforceSaveError? OwnerError(string ownerId, SalesforceObject type)
+    {
+        if (SalesforceIds.TryNormalize(ownerId, "005", out var userId))
+        {
+            var user = _tables["User"].Find(u => u.Id == userId);
+            if (user is null)
+                return new("INVALID_CROSS_REFERENCE_KEY", $"invalid cross reference id: {ownerId}", ["OwnerId"]);
+            return user.IsActive ? null : new("INACTIVE_OWNER_OR_USER", "operation performed with inactive user as owner of " + type.Name.ToLowerInvariant(), ["OwnerId"]);
+        }
+
+        if (type == SalesforceSchema.Lead && SalesforceIds.TryNormalize(ownerId, "00G", out var groupId) &&
+            _tables["Group"].Exists(g => g.Id == groupId && g.GetString("Type") == "Queue"))
+            return null;
+        return new("INVALID_CROSS_REFERENCE_KEY", $"Owner ID: id value of incorrect type: {ownerId}", ["OwnerId"]);
+    }
+
+    private static bool LooksLikeEmail(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < text.Length - 3 && text.IndexOf('.', at) > at && !text.Contains(' ', StringComparison.Ordinal);
+    }
+
+    private static bool TryConvert(SalesforceField field, JsonElement json, out object? value)
+    {
+        value = null;
+        if (json.ValueKind == JsonValueKind.Null)
+            return true;
+        switch (field.Type)
+        {
+            case "boolean":
+                if (json.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    value = json.GetBoolean();
+                    return true;
+                }
+
+                if (json.ValueKind == JsonValueKind.String && bool.TryParse(json.GetString(), out var b))
+                {
+                    value = b;
+                    return true;
+                }
+
+                return false;
+            case "int":
+            case "double":
+            case "currency":
+            case "percent":
+                double d;
+                if (json.ValueKind == JsonValueKind.Number)
+                    d = json.GetDouble();
+                else if (json.ValueKind != JsonValueKind.String || !double.TryParse(json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+                    return false;
+                if (field.Type == "int")
+                {
+                    if (d != Math.Floor(d) || d > int.MaxValue || d < int.MinValue)
+                        return false;
+                    value = (int)d;
+                }
+                else
+                {
+                    value = d;
+                }
+
+                return true;
+            case "date":
+                if (json.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(json.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                {
+                    value = date;
+                    return true;
+                }
+
+                return false;
+            case "datetime":
+                if (json.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
+                {
+                    value = dt.ToUniversalTime();
+                    return true;
+                }
+
+                return false;
+            default:
+                if (json.ValueKind == JsonValueKind.String)
+                {
+                    var s = json.GetString();
+                    value = s is "" ? null : s; // Salesforce stores an empty string as null
+                    return true;
+                }
+
+                if (json.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                {
+                    value = json.GetRawText();
+                    return true;
+                }
+
+                return false;
+        }
+    }
+}

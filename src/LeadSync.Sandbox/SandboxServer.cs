@@ -1,0 +1,170 @@
+using System.Net;
+using LeadSync.Sandbox.HubSpot;
+using LeadSync.Sandbox.Salesforce;
+using LeadSync.Sandbox.Seeding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadSync.Sandbox;
+
+/// <summary>
+/// Stateful fakes of HubSpot CRM v3 (under /crm) and Salesforce REST (under /services) on one local port.
+/// </summary>
+/// <remarks>
+/// A real Kestrel server on 127.0.0.1 rather than WireMock callbacks: connectors, demo and benchmarks then go
+/// through real HTTP with real status codes and headers, and stateful behaviour (paging cursors, rate-limit
+/// windows, writes visible to the next query) is simpler and more faithful as ordinary endpoints.
+/// WireMock.Net is used in the connector contract tests instead, for pinned request/response shapes.
+/// </remarks>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    public const string HubSpotSystem = "hubspot";
+    public const string SalesforceSystem = "salesforce";
+
+    private readonly WebApplication _app;
+    private readonly StatsCounters _stats;
+    private readonly FaultInjector _faults;
+    private readonly SalesforceApi _salesforceApi;
+    private readonly TimeProvider _time;
+    private int _disposed;
+
+    private SandboxServer(WebApplication app, SandboxOptions options, TimeProvider time, StatsCounters stats, FaultInjector faults,
+        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Uri baseUrl)
+    {
+        _app = app;
+        Options = options;
+        _time = time;
+        _stats = stats;
+        _faults = faults;
+        HubSpot = hubSpot;
+        Salesforce = salesforce;
+        _salesforceApi = salesforceApi;
+        BaseUrl = baseUrl;
+    }
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>http://127.0.0.1:{port}/ — both APIs live under it.</summary>
+    public Uri BaseUrl { get; }
+
+    public Uri HubSpotBaseUrl => BaseUrl;
+
+    /// <summary>Where the OAuth token endpoint lives (/services/oauth2/token); the token's instance_url is the same base.</summary>
+    public Uri SalesforceLoginUrl => BaseUrl;
+
+    public string HubSpotAccessToken => Options.HubSpotAccessToken;
+
+    public string SalesforceClientId => Options.SalesforceClientId;
+
+    public string SalesforceClientSecret => Options.SalesforceClientSecret;
+
+    public HubSpotStore HubSpot { get; }
+
+    public SalesforceStore Salesforce { get; }
+
+    public SandboxStats Stats => _stats.Snapshot();
+
+    /// <summary>Salesforce API requests counted today (what Sforce-Limit-Info reports).</summary>
+    public long SalesforceApiUsage => _salesforceApi.ApiUsage;
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.LeadCount < 0 || options.RepCount < 0 || options.Port is < 0 or > 65535)
+            throw new ArgumentOutOfRangeException(nameof(options), "LeadCount and RepCount must be >= 0 and Port within 0..65535.");
+        time ??= TimeProvider.System;
+
+        var stats = new StatsCounters();
+        var faults = new FaultInjector(options.Faults);
+        var hubSpot = new HubSpotStore(time, options.SearchIndexLag);
+        var salesforce = new SalesforceStore(time, options.Seed);
+        SeedGenerator.Seed(hubSpot, salesforce, options, time.GetUtcNow());
+
+        var hubSpotApi = new HubSpotApi(hubSpot, options, stats, faults, time);
+        var salesforceApi = new SalesforceApi(salesforce, options, stats, faults, time);
+
+        // The empty builder reads no appsettings/environment, so a host's own Kestrel or URL settings cannot leak in.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton(time);
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            try
+            {
+                var path = context.Request.Path;
+                if (path.StartsWithSegments("/crm"))
+                    await hubSpotApi.HandleAsync(context);
+                else if (path.StartsWithSegments("/services"))
+                    await salesforceApi.HandleAsync(context);
+                else
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+            catch (Exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                // A sandbox bug must read as a server error to the client, never as a dropped connection.
+                Interlocked.Increment(ref stats.Http5xxs);
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+        });
+
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseUrl = new Uri(address.TrimEnd('/') + "/");
+        salesforceApi.BaseUrl = address.TrimEnd('/');
+        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, baseUrl);
+    }
+
+    public void ResetStats() => _stats.Reset();
+
+    /// <summary>
+    /// The next <paramref name="count"/> authenticated requests to <paramref name="system"/> fail with <paramref name="statusCode"/>:
+    /// 429 with HubSpot's body for <paramref name="policyName"/> (TEN_SECONDLY_ROLLING by default, or SECONDLY / DAILY);
+    /// 5xx; for Salesforce 401 INVALID_SESSION_ID also expires every issued token, so the client must authenticate again.
+    /// </summary>
+    public void InjectFault(string system, int statusCode, int count, string? policyName = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _faults.Enqueue(System(system), new Fault(FaultKind.Status, statusCode, policyName), count);
+    }
+
+    /// <summary>The next <paramref name="count"/> requests to <paramref name="system"/> get 200 with a truncated JSON body (nothing is executed).</summary>
+    public void InjectMalformedBody(string system, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _faults.Enqueue(System(system), new Fault(FaultKind.MalformedBody, 200, null), count);
+    }
+
+    /// <summary>
+    /// Moves the world on, deterministically for <paramref name="seed"/> and the current state: <paramref name="percent"/>%
+    /// of contacts engage (page views, opens, clicks, forms, now and then a demo request, stamped "now"), and about
+    /// <paramref name="percent"/>% of rep-owned leads get a status or owner change from their rep.
+    /// </summary>
+    public void Simulate(int percent, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        WorldSimulator.Simulate(HubSpot, Salesforce, percent, seed, _time.GetUtcNow());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static string System(string system) => system?.Trim().ToLowerInvariant() switch
+    {
+        HubSpotSystem => HubSpotSystem,
+        SalesforceSystem => SalesforceSystem,
+        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\" or \"{SalesforceSystem}\".", nameof(system)),
+    };
+}

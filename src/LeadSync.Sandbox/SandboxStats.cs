@@ -1,0 +1,58 @@
+namespace LeadSync.Sandbox;
+
+/// <summary>What the fake APIs were asked to do since start or the last reset.</summary>
+public sealed record SandboxStats(
+    long HubSpotCalls,
+    long HubSpotSearchCalls,
+    long HubSpotWrites,
+    long SalesforceCalls,
+    long SalesforceQueryCalls,
+    long SalesforceWrites,
+    long TasksCreated,
+    long Http429s,
+    long Http5xxs,
+    long Http401s,
+    long InjectedFaults);
+
+internal sealed class StatsCounters
+{
+    public long HubSpotCalls;
+    public long HubSpotSearchCalls;
+    public long HubSpotWrites;
+    public long SalesforceCalls;
+    public long SalesforceQueryCalls;
+    public long SalesforceWrites;
+    public long TasksCreated;
+    public long Http429s;
+    public long Http5xxs;
+    public long Http401s;
+    public long InjectedFaults;
+
+    public SandboxStats Snapshot() => new(
+        Interlocked.Read(ref HubSpotCalls),
+        Interlocked.Read(ref HubSpotSearchCalls),
+        Interlocked.Read(ref HubSpotWrites),
+        Interlocked.Read(ref SalesforceCalls),
+        Interlocked.Read(ref SalesforceQueryCalls),
+        Interlocked.Read(ref SalesforceWrites),
+        Interlocked.Read(ref TasksCreated),
+        Interlocked.Read(ref Http429s),
+        Interlocked.Read(ref Http5xxs),
+        Interlocked.Read(ref Http401s),
+        Interlocked.Read(ref InjectedFaults));
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref HubSpotCalls, 0);
+        Interlocked.Exchange(ref HubSpotSearchCalls, 0);
+        Interlocked.Exchange(ref HubSpotWrites, 0);
+        Interlocked.Exchange(ref SalesforceCalls, 0);
+        Interlocked.Exchange(ref SalesforceQueryCalls, 0);
+        Interlocked.Exchange(ref SalesforceWrites, 0);
+        Interlocked.Exchange(ref TasksCreated, 0);
+        Interlocked.Exchange(ref Http429s, 0);
+        Interlocked.Exchange(ref Http5xxs, 0);
+        Interlocked.Exchange(ref Http401s, 0);
+        Interlocked.Exchange(ref InjectedFaults, 0);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using LeadSync.Sandbox.HubSpot;
+using LeadSync.Sandbox.Salesforce;
+
+namespace LeadSync.Sandbox.Seeding;
+
+/// <summary>The world moving between sync cycles: prospects engage in HubSpot, reps work their leads in Salesforce.</summary>
+internal static class WorldSimulator
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Simulate(HubSpotStore hubSpot, SalesforceStore salesforce, int percent, int seed, DateTimeOffset now)
+    {
+        var rng = new Random(seed);
+        var contacts = hubSpot.ListContacts();
+        var engaged = Sample(contacts.Count, percent, rng);
+        var nowIso = HubSpotFormat.Iso(now);
+        foreach (var index in engaged)
+        {
+            var c = contacts[index];
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            void Add(string property, int by) =>
+                values[property] = (int.TryParse(c.Get(property), NumberStyles.Integer, Inv, out var v) ? v + by : by).ToString(Inv);
+
+            Add("hs_analytics_num_page_views", rng.Next(1, 9));
+            Add("hs_analytics_num_visits", rng.Next(1, 3));
+            values["hs_analytics_last_visit_timestamp"] = nowIso;
+            if (rng.NextDouble() < 0.6)
+            {
+                Add("hs_email_open", rng.Next(1, 3));
+                values["hs_email_last_open_date"] = nowIso;
+                if (rng.NextDouble() < 0.5)
+                {
+                    Add("hs_email_click", 1);
+                    values["hs_email_last_click_date"] = nowIso;
+                }
+            }
+
+            if (rng.NextDouble() < 0.25)
+                Add("pricing_page_views", 1);
+            if (rng.NextDouble() < 0.15)
+            {
+                Add("num_conversion_events", 1);
+                Add("content_downloads", 1);
+                values["recent_conversion_date"] = nowIso;
+            }
+
+            if (rng.NextDouble() < 0.04)
+            {
+                Add("demo_requests", 1);
+                Add("num_conversion_events", 1);
+                values["recent_conversion_date"] = nowIso;
+            }
+
+            if (rng.NextDouble() < 0.05)
+                Add("webinars_attended", 1);
+            hubSpot.SetProperties(c.Id, values);
+        }
+
+        var activeReps = salesforce.ListUsers()
+            .Where(u => u.IsActive && u.Id != salesforce.IntegrationUserId)
+            .Select(u => u.Id)
+            .ToList();
+        if (activeReps.Count == 0)
+            return;
+
+        var leads = salesforce.ListLeads();
+        var repOwned = leads.Where(l => !l.IsConverted && l.OwnerId is { } o && o.StartsWith("005", StringComparison.Ordinal) && o != salesforce.IntegrationUserId).ToList();
+        foreach (var index in Sample(repOwned.Count, percent, rng))
+        {
+            var lead = repOwned[index];
+            var roll = rng.NextDouble();
+            var change = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (roll < 0.7)
+            {
+                change["Status"] = lead.Status switch
+                {
+                    "Marketing Qualified" => "Working - Contacted",
+                    "Working - Contacted" => "Working - Engaged",
+                    "Working - Engaged" => rng.NextDouble() < 0.5 ? "Closed - Not Converted" : "Nurturing",
+                    _ => "Working - Contacted",
+                };
+            }
+            else
+            {
+                change["OwnerId"] = activeReps[rng.Next(activeReps.Count)];
+            }
+
+            salesforce.SetLeadFields(lead.Id, change);
+        }
+
+        // Now and then a rep picks a lead straight from the marketing queue: a human decision automation must respect.
+        var queued = leads.Where(l => !l.IsConverted && l.OwnerId == salesforce.MarketingQueueId).ToList();
+        var grabs = Math.Min(queued.Count, Math.Max(percent > 0 ? 1 : 0, queued.Count * percent / 1000));
+        foreach (var index in Sample(queued.Count, grabs * 100.0 / Math.Max(1, queued.Count), rng).Take(grabs))
+        {
+            salesforce.SetLeadFields(queued[index].Id, new Dictionary<string, object?>
+            {
+                ["OwnerId"] = activeReps[rng.Next(activeReps.Count)],
+                ["Status"] = "Working - Contacted",
+            });
+        }
+    }
+
+    private static List<int> Sample(int count, double percent, Random rng)
+    {
+        var take = (int)Math.Round(count * Math.Clamp(percent, 0, 100) / 100.0);
+        var indices = Enumerable.Range(0, count).ToArray();
+        for (var i = 0; i < take; i++)
+        {
+            var j = rng.Next(i, count);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+
+        var chosen = indices[..take];
+        Array.Sort(chosen);
+        return [.. chosen];
+    }
+}
