@@ -85,7 +85,8 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
         var fieldList = LeadFieldList(fields);
         var leads = new List<CrmLead>();
         var quoted = emails
-            .Where(email => !string.IsNullOrWhiteSpace(email))
+            // A control character cannot be part of a stored Salesforce email, so such a value cannot match anything.
+            .Where(email => !string.IsNullOrWhiteSpace(email) && !email.Any(char.IsControl))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(Soql.Quote);
         foreach (var chunk in ChunkByLength(quoted))
