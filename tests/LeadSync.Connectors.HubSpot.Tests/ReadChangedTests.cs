@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Sync.Ports;
+
+namespace LeadSync.Connectors.HubSpot.Tests;
+
+public sealed class ReadChangedTests
+{
+    private static readonly string[] Props = ["email", "hs_lead_status", "lastmodifieddate"];
+
+    private static async Task<List<IReadOnlyList<MarketingContact>>> ReadAllAsync(HubSpotMarketingSystem system, ChangeCursor cursor, IReadOnlyCollection<string>? props = null)
+    {
+        var pages = new List<IReadOnlyList<MarketingContact>>();
+        await foreach (var page in system.ReadChangedAsync(cursor, props ?? Props, CancellationToken.None))
+        {
+            pages.Add(page);
+        }
+
+        return pages;
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_FirstPage_SendsExactSpecValidSearchWithBearerToken()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json(Contacts.SearchPage([Contacts.Contact("512", Contacts.T0)], null)));
+        var system = fake.Connect();
+
+        var pages = await ReadAllAsync(system, new ChangeCursor(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0), null));
+
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/crm/v3/objects/contacts/search", request.Path);
+        Assert.Equal("", request.Query);
+        Assert.Equal("Bearer " + FakeHubSpot.Token, request.Headers["Authorization"]);
+        Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
+        var t0 = Contacts.T0.ToString(CultureInfo.InvariantCulture);
+        Spec.AssertJsonEqual(
+            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t0}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","hs_lead_status","lastmodifieddate"],"limit":200}""",
+            request.Body);
+        Spec.AssertValid(request.Body, "PublicObjectSearchRequest", Spec.SearchAfterOmitted);
+        var contact = Assert.Single(Assert.Single(pages));
+        Assert.Equal("512", contact.Id);
+        Assert.Equal("c512@example.com", contact.Email);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0), contact.ModifiedAt);
+        Assert.Equal(1, system.CallCount);
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_SeveralPages_FollowsAfterToCompletionOnePagePerItem()
+    {
+        var pages = new Dictionary<string, string>
+        {
+            [""] = Contacts.SearchPage([Contacts.Contact("1", Contacts.T0), Contacts.Contact("2", Contacts.T0 + 1)], "NTI1Cg%3D%3D"),
+            ["NTI1Cg%3D%3D"] = Contacts.SearchPage([Contacts.Contact("3", Contacts.T0 + 2)], "400"),
+            ["400"] = Contacts.SearchPage([Contacts.Contact("4", Contacts.T0 + 3)], null),
+        };
+        using var fake = new FakeHubSpot(r =>
+        {
+            using var doc = JsonDocument.Parse(r.Body);
+            var after = doc.RootElement.TryGetProperty("after", out var a) ? a.GetString()! : "";
+            return Reply.Json(pages[after]);
+        });
+        var system = fake.Connect();
+
+        var result = await ReadAllAsync(system, ChangeCursor.Beginning, ["email"]);
+
+        Assert.Equal([2, 1, 1], result.Select(p => p.Count));
+        Assert.Equal(["1", "2", "3", "4"], result.SelectMany(p => p).Select(c => c.Id));
+        Assert.Equal(3, fake.Requests.Count);
+        Assert.All(fake.Requests, r => Assert.Equal("/crm/v3/objects/contacts/search", r.Path));
+        // The cursor is opaque: sent back exactly as received, never decoded or re-encoded.
+        Spec.AssertJsonEqual(
+            """{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"0"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","lastmodifieddate"],"limit":200,"after":"NTI1Cg%3D%3D"}""",
+            fake.Requests[1].Body);
+        Spec.AssertValid(fake.Requests[1].Body, "PublicObjectSearchRequest");
+        Spec.AssertValid(fake.Requests[2].Body, "PublicObjectSearchRequest");
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_CursorWithLastId_SkipsIdsAtCursorTimestampUpToLastId()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json(Contacts.SearchPage(
+            [Contacts.Contact("5", Contacts.T0), Contacts.Contact("10", Contacts.T0), Contacts.Contact("11", Contacts.T0), Contacts.Contact("3", Contacts.T0 + 1)], null)));
+        var system = fake.Connect();
+
+        var pages = await ReadAllAsync(system, new ChangeCursor(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0), "10"));
+
+        Assert.Equal(["11", "3"], pages.SelectMany(p => p).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_EpochMillisecondsModifiedDate_ParsesAndFallsBackToUpdatedAt()
+    {
+        const string body = """
+            {"total":2,"results":[
+              {"id":"7","properties":{"lastmodifieddate":"1763629200000"},"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z","archived":false},
+              {"id":"8","properties":{"email":"x@example.org"},"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-11-20T09:00:00.000Z","archived":false}]}
+            """;
+        using var fake = new FakeHubSpot(_ => Reply.Json(body));
+        var system = fake.Connect();
+
+        var contacts = (await ReadAllAsync(system, ChangeCursor.Beginning)).SelectMany(p => p).ToList();
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1763629200000), contacts[0].ModifiedAt);
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T09:00:00Z", CultureInfo.InvariantCulture), contacts[1].ModifiedAt);
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_WindowExceededWithManyRecordsSharingOneTimestamp_ReanchorsWithoutSkipsOrRepeats()
+    {
+        // 3 early records, 23 sharing one timestamp (more than the window of 10), 6 later ones.
+        var records = new List<(string Id, long Ms)>();
+        for (var i = 1; i <= 3; i++)
+        {
+            records.Add((i.ToString(CultureInfo.InvariantCulture), Contacts.T0 + i));
+        }
+
+        for (var i = 100; i < 123; i++)
+        {
+            records.Add((i.ToString(CultureInfo.InvariantCulture), Contacts.T0 + 10));
+        }
+
+        for (var i = 200; i < 206; i++)
+        {
+            records.Add((i.ToString(CultureInfo.InvariantCulture), Contacts.T0 + 20 + (i % 2)));
+        }
+
+        var engine = new SearchEngine(records, window: 10);
+        using var fake = new FakeHubSpot(engine.Handle);
+        var system = fake.Connect(o =>
+        {
+            o.PageSize = 4;
+            o.SearchResultWindow = 10;
+        });
+
+        var ids = (await ReadAllAsync(system, new ChangeCursor(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0), null)))
+            .SelectMany(p => p).Select(c => c.Id).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(records.Select(r => r.Id).Order(), ids.Order());
+        // Completing at all proves no request paged past the window (the engine answers those with 400).
+        // The crowded timestamp was walked by id, pinned to that timestamp.
+        Assert.Contains(engine.RequestBodies, b => b.Contains("\"propertyName\":\"hs_object_id\",\"direction\":\"ASCENDING\"", StringComparison.Ordinal));
+        foreach (var body in engine.RequestBodies)
+        {
+            Spec.AssertValid(body, "PublicObjectSearchRequest", Spec.SearchAfterOmitted);
+        }
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_WindowExceededAcrossTimestamps_ReanchorsOnLastTimestampSeen()
+    {
+        var records = Enumerable.Range(1, 30).Select(i => (i.ToString(CultureInfo.InvariantCulture), Contacts.T0 + (i / 3))).ToList();
+        var engine = new SearchEngine(records, window: 10);
+        using var fake = new FakeHubSpot(engine.Handle);
+        var system = fake.Connect(o =>
+        {
+            o.PageSize = 5;
+            o.SearchResultWindow = 10;
+        });
+
+        var ids = (await ReadAllAsync(system, ChangeCursor.Beginning)).SelectMany(p => p).Select(c => c.Id).ToList();
+
+        Assert.Equal(records.Select(r => r.Item1), ids.Order(Comparer<string>.Create((a, b) => int.Parse(a, CultureInfo.InvariantCulture).CompareTo(int.Parse(b, CultureInfo.InvariantCulture)))));
+        Assert.Equal(30, ids.Count);
+        Assert.DoesNotContain(engine.RequestBodies, b => b.Contains("hs_object_id", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,225 @@
+using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Sync.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LeadSync.Connectors.HubSpot.Tests;
+
+public sealed class ResilienceTests
+{
+    private const string Owners = """{"results":[]}""";
+
+    private static Func<Captured, Reply> Sequence(params Reply[] replies)
+    {
+        var index = -1;
+        return _ => replies[Math.Min(Interlocked.Increment(ref index), replies.Length - 1)];
+    }
+
+    private static Task<IReadOnlyList<Sync.Ports.FieldMetadata>> CallAsync(HubSpotMarketingSystem system) => system.GetPropertiesAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task GetPropertiesAsync_429TenSecondlyWithRetryAfter_WaitsThatLongThenSucceeds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var fake = new FakeHubSpot(Sequence(
+            new Reply(429, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"TEN_SECONDLY_ROLLING"}""",
+                new Dictionary<string, string> { ["Retry-After"] = "3" }),
+            Reply.Json(Owners)));
+        var system = fake.Connect(clock: clock);
+
+        var call = CallAsync(system);
+        await WaitUntilAsync(() => fake.Requests.Count == 1);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+        Assert.False(call.IsCompleted); // Retry-After of 3 s not yet over
+        Assert.Single(fake.Requests);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(result);
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Equal(2, system.CallCount);
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_500Then503ThenOk_RetriesAndSucceeds()
+    {
+        using var fake = new FakeHubSpot(Sequence(new Reply(500, "oops"), new Reply(503, ""), Reply.Json(Owners)));
+        var system = fake.Connect();
+
+        var result = await CallAsync(system);
+
+        Assert.Empty(result);
+        Assert.Equal(3, system.CallCount);
+        Assert.All(fake.Requests, r => Assert.Equal("/crm/v3/properties/contacts", r.Path));
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_Persistent503_ThrowsTransientAfterMaxRetries()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(503, """{"status":"error","message":"Service unavailable","correlationId":"abc","category":"SERVICE_UNAVAILABLE"}"""));
+        var system = fake.Connect(o => o.MaxRetries = 2);
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal(ApiErrorKind.Transient, ex.Kind);
+        Assert.Equal(503, ex.StatusCode);
+        Assert.Equal("abc", ex.CorrelationId);
+        Assert.Equal(3, system.CallCount);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_400_NotRetriedAndReportedPerInput()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(400, """{"status":"error","message":"Property values were not valid","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR"}"""));
+        var system = fake.Connect();
+
+        var outcomes = await system.UpdateAsync([new RecordUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "BOGUS" })], CancellationToken.None);
+
+        Assert.Equal(1, system.CallCount);
+        var outcome = Assert.Single(outcomes);
+        Assert.False(outcome.Success);
+        Assert.Equal("VALIDATION_ERROR", outcome.ErrorCode);
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_404_NotRetriedAndThrowsRejected()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(404, """{"status":"error","message":"not here","correlationId":"c1","category":"OBJECT_NOT_FOUND"}"""));
+        var system = fake.Connect();
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal((ApiErrorKind.Rejected, 404, "OBJECT_NOT_FOUND", "c1"), (ex.Kind, ex.StatusCode, ex.ErrorCode, ex.CorrelationId));
+        Assert.Equal(1, system.CallCount);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_429Daily_ThrowsDailyLimitReachedAndPausesWritesUntilUtcMidnight()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T22:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var fake = new FakeHubSpot(r => r.Path.EndsWith("/batch/update", StringComparison.Ordinal) && fakeCalls(r)
+            ? new Reply(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"DAILY","requestId":"3d3e35b7"}""")
+            : Reply.Json(Contacts.Batch([Contacts.Contact("1", Contacts.T0)])));
+        var system = fake.Connect(clock: clock);
+        var update = new RecordUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.UpdateAsync([update], CancellationToken.None));
+        Assert.Equal((ApiErrorKind.DailyLimitReached, 429), (ex.Kind, ex.StatusCode));
+        Assert.Equal(1, system.CallCount); // DAILY is not retried
+
+        var refused = await Assert.ThrowsAsync<ExternalApiException>(() => system.UpdateAsync([update], CancellationToken.None));
+        Assert.Equal(ApiErrorKind.DailyLimitReached, refused.Kind);
+        Assert.Null(refused.StatusCode);
+        await Assert.ThrowsAsync<ExternalApiException>(() => system.CreateAsync([new RecordCreate("k", new Dictionary<string, string?>())], CancellationToken.None));
+        Assert.Equal(1, system.CallCount); // refused locally
+        Assert.Equal(DateTimeOffset.Parse("2026-11-21T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), system.WritesPausedUntil);
+
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(system.WritesPausedUntil);
+        var outcomes = await system.UpdateAsync([update], CancellationToken.None);
+        Assert.True(Assert.Single(outcomes).Success);
+
+        static bool fakeCalls(Captured _) => Interlocked.Increment(ref dailyCalls) == 1;
+    }
+
+    private static int dailyCalls;
+
+    [Fact]
+    public async Task GetPropertiesAsync_MalformedJson_ThrowsMalformedResponseWithClearMessage()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json("{\"results\":[{\"name\":\"x\","));
+        var system = fake.Connect();
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
+        Assert.Equal(200, ex.StatusCode);
+        Assert.Contains("properties response is not the expected JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_401_ThrowsAuthenticationWithoutToken()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(401,
+            $$"""{"status":"error","message":"Authentication credentials not found. Token {{FakeHubSpot.Token}} rejected","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"INVALID_AUTHENTICATION"}"""));
+        var system = fake.Connect();
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal((ApiErrorKind.Authentication, 401, "INVALID_AUTHENTICATION"), (ex.Kind, ex.StatusCode, ex.ErrorCode));
+        Assert.Equal("aeb5f871-7f07-4993-9211-075dc63e7cbf", ex.CorrelationId);
+        Assert.DoesNotContain(FakeHubSpot.Token, ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeHubSpot.Token, ex.ApiMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeHubSpot.Token, system.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, system.CallCount);
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_RateLimitHeaders_AreKeptInKeyedState()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(200, Owners, new Dictionary<string, string>
+        {
+            ["X-HubSpot-RateLimit-Max"] = "190",
+            ["X-HubSpot-RateLimit-Remaining"] = "187",
+            ["X-HubSpot-RateLimit-Daily"] = "650000",
+            ["X-HubSpot-RateLimit-Daily-Remaining"] = "649000",
+        }));
+        var system = fake.Connect();
+
+        await CallAsync(system);
+
+        var state = fake.Services.GetRequiredKeyedService<HubSpotRateLimitState>(FakeHubSpot.Connection);
+        Assert.Equal((190L, 187L, 650000L, 649000L, 1L), (state.TenSecondMax, state.TenSecondRemaining, state.DailyMax, state.DailyRemaining, state.Attempts));
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_MoreSearchesThanPerSecondLimit_QueuesInsteadOfFailing()
+    {
+        var replies = Enumerable.Range(0, 3)
+            .Select(i => Reply.Json(Contacts.SearchPage([Contacts.Contact(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Contacts.T0 + i)], i < 2 ? $"{i + 1}" : null)))
+            .ToArray();
+        using var fake = new FakeHubSpot(Sequence(replies));
+        var system = fake.Connect(o => o.SearchRequestsPerSecond = 1);
+        var started = TimeProvider.System.GetTimestamp();
+
+        var count = 0;
+        await foreach (var page in system.ReadChangedAsync(ChangeCursor.Beginning, ["email"], CancellationToken.None))
+        {
+            count += page.Count;
+        }
+
+        Assert.Equal(3, count);
+        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromSeconds(1.5), "three searches at 1/s need about two seconds");
+    }
+
+    [Fact]
+    public async Task AddHubSpotConnector_TwoConnections_UseSeparateClientsAndTokens()
+    {
+        using var first = new FakeHubSpot(_ => Reply.Json(Owners));
+        using var second = new FakeHubSpot(_ => Reply.Json(Owners));
+        var services = new ServiceCollection();
+        services.AddHubSpotConnector("eu", FakeHubSpot.FastOptions(first.Url));
+        var secondOptions = FakeHubSpot.FastOptions(second.Url);
+        secondOptions.AccessToken = "other-token";
+        services.AddHubSpotConnector("us", secondOptions);
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredKeyedService<IMarketingSystem>("eu").GetPropertiesAsync(CancellationToken.None);
+        await provider.GetRequiredKeyedService<IMarketingSystem>("us").GetPropertiesAsync(CancellationToken.None);
+
+        Assert.Equal("Bearer " + FakeHubSpot.Token, Assert.Single(first.Requests).Headers["Authorization"]);
+        Assert.Equal("Bearer other-token", Assert.Single(second.Requests).Headers["Authorization"]);
+        Assert.Equal(1, provider.GetRequiredKeyedService<IMarketingSystem>("eu").CallCount);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(10), "condition not reached within 10 s");
+            await Task.Delay(10);
+        }
+    }
+}
