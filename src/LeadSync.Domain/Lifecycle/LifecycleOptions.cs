@@ -24,8 +24,11 @@ public sealed class LifecycleOptions
     /// </summary>
     public bool AllowBackwardWithReset { get; set; }
 
-    /// <summary>Defaults matching docs/sandbox-vocabulary.md.</summary>
-    public static LifecycleOptions CreateDefault(int salesReadyThreshold = ScoringOptionsValidator.DefaultSalesReadyThreshold) => new()
+    /// <summary>Defaults matching docs/sandbox-vocabulary.md, with the MQL rule at the domain's threshold (71).</summary>
+    public static LifecycleOptions CreateDefault() => CreateDefault(ScoringOptionsValidator.DefaultSalesReadyThreshold);
+
+    /// <summary>Defaults matching docs/sandbox-vocabulary.md, with the MQL rule at <paramref name="salesReadyThreshold"/>.</summary>
+    public static LifecycleOptions CreateDefault(int salesReadyThreshold) => new()
     {
         StatusMap = new()
         {

@@ -1,31 +1,39 @@
+using System.Runtime.CompilerServices;
+
 namespace LeadSync.Domain.Scoring;
 
 /// <summary>
 /// One lead's scoring inputs, extracted once by <see cref="ScoringModel.Extract"/> and laid out by the model's indices
-/// so that <see cref="ScoringModel.Score"/> does no lookups, parsing or allocation. Only valid with the model that made it.
+/// so that <see cref="ScoringModel.Score"/> does no lookups, parsing, pointer chasing or allocation: signal counts and
+/// timestamps are stored inline, and the fit points (which do not depend on time) are summed at extraction.
+/// Only valid with the model that made it.
 /// </summary>
 public readonly record struct LeadFeatures
 {
-    internal LeadFeatures(int[] counts, long[] lastOccurredUtcTicks, long lastActivityUtcTicks, string?[] fieldValues, double[] fieldNumbers, double hubSpotScore)
+    internal readonly SignalInts Counts;
+    internal readonly SignalTicks LastOccurredUtcTicks;
+
+    internal LeadFeatures(
+        in SignalInts counts, in SignalTicks lastOccurredUtcTicks, long lastActivityUtcTicks, double fitRawPoints,
+        string?[] fieldValues, double[] fieldNumbers, double hubSpotScore, object model)
     {
         Counts = counts;
         LastOccurredUtcTicks = lastOccurredUtcTicks;
         LastActivityUtcTicks = lastActivityUtcTicks;
+        FitRawPoints = fitRawPoints;
         FieldValues = fieldValues;
         FieldNumbers = fieldNumbers;
         HubSpotScore = hubSpotScore;
+        Model = model;
     }
-
-    /// <summary>Occurrences per signal, indexed by <c>(int)Signal</c>; negative or unparsable counts are 0.</summary>
-    internal int[] Counts { get; }
-
-    /// <summary>Last occurrence per signal in UTC ticks; 0 when unknown.</summary>
-    internal long[] LastOccurredUtcTicks { get; }
 
     /// <summary>Latest activity in UTC ticks; 0 when unknown.</summary>
     internal long LastActivityUtcTicks { get; }
 
-    /// <summary>Trimmed fit field values by the model's field index; null when absent or blank.</summary>
+    /// <summary>Sum of the points of the fit rules that match (fit does not change with time, so it is settled at extraction).</summary>
+    internal double FitRawPoints { get; }
+
+    /// <summary>Trimmed fit field values by the model's field index; null when absent or blank (kept for explanations).</summary>
     internal string?[] FieldValues { get; }
 
     /// <summary>Fit field values parsed as invariant numbers; NaN when not numeric.</summary>
@@ -34,7 +42,8 @@ public readonly record struct LeadFeatures
     /// <summary>HubSpot's own score when blending is configured; NaN when absent.</summary>
     internal double HubSpotScore { get; }
 
-    internal bool IsInitialized => Counts is not null;
+    /// <summary>The model that extracted these features, so features are never scored by another model's indices.</summary>
+    internal object Model { get; }
 
     public int Count(Signal signal) => Counts[(int)signal];
 
@@ -43,4 +52,18 @@ public readonly record struct LeadFeatures
     public DateTimeOffset? LastActivity => FromTicks(LastActivityUtcTicks);
 
     private static DateTimeOffset? FromTicks(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+}
+
+/// <summary>One int per <see cref="Signal"/>, stored inline in <see cref="LeadFeatures"/>.</summary>
+[InlineArray(ScoringModel.SignalSlots)]
+internal struct SignalInts
+{
+    private int _element0;
+}
+
+/// <summary>One UTC tick count per <see cref="Signal"/>, stored inline in <see cref="LeadFeatures"/>.</summary>
+[InlineArray(ScoringModel.SignalSlots)]
+internal struct SignalTicks
+{
+    private long _element0;
 }

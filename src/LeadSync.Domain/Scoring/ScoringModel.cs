@@ -10,8 +10,13 @@ namespace LeadSync.Domain.Scoring;
 /// </summary>
 public sealed class ScoringModel
 {
+    /// <summary>Room for every <see cref="Signal"/> value; a static check below keeps it in step with the enum.</summary>
+    internal const int SignalSlots = 9;
+
     private const double TicksPerDay = TimeSpan.TicksPerDay;
-    private static readonly int SignalCount = Enum.GetValues<Signal>().Length;
+    private static readonly int SignalCount = Enum.GetValues<Signal>().Length == SignalSlots
+        ? SignalSlots
+        : throw new InvalidOperationException("ScoringModel.SignalSlots must equal the number of Signal values.");
 
     private readonly SignalSourceSlot[] _sources;
     private readonly FieldRef[] _lastActivityFields;
@@ -118,8 +123,8 @@ public sealed class ScoringModel
     public LeadFeatures Extract(IReadOnlyDictionary<string, string?> hubSpot, IReadOnlyDictionary<string, string?>? salesforce = null)
     {
         ArgumentNullException.ThrowIfNull(hubSpot);
-        var counts = new int[SignalCount];
-        var lastOccurred = new long[SignalCount];
+        var counts = default(SignalInts);
+        var lastOccurred = default(SignalTicks);
         long lastActivity = 0;
         for (var i = 0; i < SignalCount; i++)
         {
@@ -160,8 +165,17 @@ public sealed class ScoringModel
             lastActivity = Math.Max(lastActivity, ParseInstantTicks(values[index]));
         }
 
+        double fitRaw = 0;
+        foreach (var rule in _fit)
+        {
+            if (Matches(rule, values, numbers))
+            {
+                fitRaw += rule.Points;
+            }
+        }
+
         var hubSpotScore = _blendProperty is null ? double.NaN : ParseNumber(Get(hubSpot, _blendProperty));
-        return new LeadFeatures(counts, lastOccurred, lastActivity, values, numbers, hubSpotScore);
+        return new LeadFeatures(in counts, in lastOccurred, lastActivity, fitRaw, values, numbers, hubSpotScore, this);
     }
 
     /// <summary>The score at <paramref name="now"/>. No heap allocation.</summary>
@@ -170,22 +184,14 @@ public sealed class ScoringModel
         EnsureShape(in features);
         var nowTicks = now.UtcTicks;
         double behaviourRaw = 0;
-        for (var i = 0; i < _behaviour.Length; i++)
+        var rules = _behaviour;
+        for (var i = 0; i < rules.Length; i++)
         {
-            behaviourRaw += BehaviourPoints(_behaviour[i], in features, nowTicks, out _);
-        }
-
-        double fitRaw = 0;
-        for (var i = 0; i < _fit.Length; i++)
-        {
-            if (Matches(_fit[i], in features))
-            {
-                fitRaw += _fit[i].Points;
-            }
+            behaviourRaw += BehaviourPoints(in rules[i], in features, nowTicks, out _);
         }
 
         var decayed = Decay(behaviourRaw, features.LastActivityUtcTicks, nowTicks, out _, out _);
-        return Combine(decayed, fitRaw, features.HubSpotScore, out _, out _, out _);
+        return Combine(decayed, features.FitRawPoints, features.HubSpotScore, out _, out _, out _);
     }
 
     /// <summary>The score at <paramref name="now"/> with every rule's outcome and the points each line contributes.</summary>
@@ -200,7 +206,7 @@ public sealed class ScoringModel
         var behaviourRuleLines = new List<(string Id, string Phrase, double Raw)>();
         foreach (var rule in _behaviour)
         {
-            var points = BehaviourPoints(rule, in features, nowTicks, out var status);
+            var points = BehaviourPoints(in rule, in features, nowTicks, out var status);
             behaviourRaw += points;
             var count = features.Counts[(int)rule.Signal];
             var last = features.LastOccurred(rule.Signal);
@@ -225,7 +231,7 @@ public sealed class ScoringModel
         var fitRuleLines = new List<(string Id, string Phrase, double Raw)>();
         foreach (var rule in _fit)
         {
-            var matched = Matches(rule, in features);
+            var matched = Matches(rule, features.FieldValues, features.FieldNumbers);
             var value = Mask(features.FieldValues[rule.FieldIndex]);
             var detail = Invariant($"{rule.Field} {Describe(rule)} {(matched ? "matched" : "not matched")} (value: {value ?? "missing"})");
             fitOutcomes.Add(new FitRuleOutcome(rule.Id, rule.Field, matched, matched ? rule.Points : 0, value, detail));
@@ -351,7 +357,7 @@ public sealed class ScoringModel
         return result;
     }
 
-    private static double BehaviourPoints(BehaviourSlot rule, in LeadFeatures features, long nowTicks, out BehaviourRuleStatus status)
+    private static double BehaviourPoints(in BehaviourSlot rule, in LeadFeatures features, long nowTicks, out BehaviourRuleStatus status)
     {
         var count = features.Counts[(int)rule.Signal];
         if (count <= 0)
@@ -381,15 +387,15 @@ public sealed class ScoringModel
         return points;
     }
 
-    private static bool Matches(FitSlot rule, in LeadFeatures features)
+    private static bool Matches(FitSlot rule, string?[] values, double[] numbers)
     {
-        var value = features.FieldValues[rule.FieldIndex];
+        var value = values[rule.FieldIndex];
         switch (rule.Operator)
         {
             case FitOperator.Missing:
                 return value is null;
             case FitOperator.Range:
-                var number = features.FieldNumbers[rule.FieldIndex];
+                var number = numbers[rule.FieldIndex];
                 return !double.IsNaN(number) && (rule.Min is not { } min || number >= min) && (rule.Max is not { } max || number <= max);
             case FitOperator.Equals:
             case FitOperator.In:
@@ -487,7 +493,7 @@ public sealed class ScoringModel
 
     private void EnsureShape(in LeadFeatures features)
     {
-        if (!features.IsInitialized || features.FieldValues.Length != _fields.Length)
+        if (!ReferenceEquals(features.Model, this))
         {
             throw new ArgumentException("Features were not extracted by this scoring model.", nameof(features));
         }
@@ -567,7 +573,8 @@ public sealed class ScoringModel
 
     private sealed record SignalSourceSlot(string CountProperty, string? LastOccurredProperty);
 
-    private sealed record BehaviourSlot(string Id, Signal Signal, double PointsPerOccurrence, double Cap, long WindowTicks, string Reason);
+    /// <summary>A struct so the scoring loop reads rules from one contiguous array.</summary>
+    private readonly record struct BehaviourSlot(string Id, Signal Signal, double PointsPerOccurrence, double Cap, long WindowTicks, string Reason);
 
     private sealed record FitSlot(
         string Id, string Field, int FieldIndex, FitOperator Operator, string[] Needles, HashSet<string> Set,

@@ -13,6 +13,16 @@ public sealed class LifecycleOptionsValidatorTests
     }
 
     [Fact]
+    public void CreateDefault_WithThreshold_MqlRuleUsesIt()
+    {
+        var options = LifecycleOptions.CreateDefault(80);
+
+        Assert.Equal(80, Assert.Single(options.StageRules, r => r.Stage == LifecycleStage.MarketingQualifiedLead).MinScore);
+        Assert.Empty(LifecycleOptionsValidator.Validate(options, Root, 80));
+        Assert.NotEmpty(LifecycleOptionsValidator.Validate(LifecycleOptions.CreateDefault(), Root, 80));
+    }
+
+    [Fact]
     public void Validate_TwoCanonicalValuesToOneSystemValue_Reported()
     {
         var options = LifecycleOptions.CreateDefault();
