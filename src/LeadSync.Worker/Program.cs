@@ -1,1 +1,4 @@
-return 0;
+using LeadSync.Worker.Cli;
+
+// The host only composes: each command lives in Cli/, the wiring in Hosting/.
+return await LeadSyncCli.RunAsync(args);

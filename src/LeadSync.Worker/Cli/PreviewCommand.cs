@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using LeadSync.Domain.Scoring;
+using LeadSync.Sync.Ports;
+using LeadSync.Worker.Configuration;
+using LeadSync.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
+
+namespace LeadSync.Worker.Cli;
+
+/// <summary>
+/// <c>preview --scoring FILE</c>: applies a proposed scoring model to the leads LeadSync knows (their last-seen values
+/// in the state store — no API calls) and reports who would cross the threshold up or down and the largest movers.
+/// </summary>
+public static class PreviewCommand
+{
+    public static Command Create(CommandIo io)
+    {
+        var scoring = new Option<FileInfo>("--scoring") { Description = "JSON file with the proposed scoring model (a LeadSync:Scoring section, or the section's content)", Required = true };
+        var connectionOption = new Option<string>("--connection") { Description = "Connection name", DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName };
+        var top = new Option<int>("--top") { Description = "How many of the largest movers to list", DefaultValueFactory = _ => 10 };
+        var command = new Command(
+            "preview",
+            "Preview a proposed scoring model against current leads before it reaches sales: how many would cross the threshold up or down, and the largest movers.\n\nExample:\n  leadsync preview --scoring proposed-scoring.json")
+        {
+            scoring, connectionOption, top,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
+            if (loaded is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            var file = parse.GetValue(scoring)!;
+            var proposedConfig = ConfigurationLoader.LoadFile(file.FullName);
+            var section = proposedConfig.GetSection("LeadSync:Scoring");
+            var proposed = (section.Exists() ? section.Get<ScoringOptions>() : proposedConfig.Get<ScoringOptions>()) ?? new ScoringOptions();
+            var settings = loaded.Settings.Connections.FirstOrDefault(c => string.Equals(c.Name, parse.GetValue(connectionOption), StringComparison.OrdinalIgnoreCase));
+            if (settings is null)
+            {
+                await io.Error.WriteLineAsync($"error: no connection named '{parse.GetValue(connectionOption)}'");
+                return ExitCodes.InvalidInput;
+            }
+
+            var threshold = settings.Model.Handoff.Threshold;
+            var problems = ScoringOptionsValidator.Validate(proposed, file.Name, threshold);
+            if (problems.Count > 0)
+            {
+                LeadSyncHostFactory.Report(problems, io.Error);
+                return ExitCodes.InvalidInput;
+            }
+
+            using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+            var store = host.Services.GetRequiredService<IStateStore>();
+            await store.MigrateAsync(ct);
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var current = ScoringModel.Create(settings.Model.Scoring);
+            var candidate = ScoringModel.Create(proposed);
+            int leads = 0, up = 0, down = 0;
+            var movers = new List<(string Key, int Before, int After)>();
+            await foreach (var lead in store.StreamLeadsAsync(settings.Name, ct))
+            {
+                leads++;
+                var before = current.Score(current.Extract(lead.LastSeenHubSpot, lead.LastSeenSalesforce), now).Value;
+                var after = candidate.Score(candidate.Extract(lead.LastSeenHubSpot, lead.LastSeenSalesforce), now).Value;
+                up += before < threshold && after >= threshold ? 1 : 0;
+                down += before >= threshold && after < threshold ? 1 : 0;
+                if (before != after)
+                {
+                    movers.Add((lead.LeadKey, before, after));
+                }
+            }
+
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"preview of {file.Name} over {leads} leads known to LeadSync (threshold {threshold}), as of {now:u}:"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  would cross up to sales:   {up}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  would drop below threshold: {down}"));
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  scores that change:         {movers.Count}"));
+            var table = new TextTable("lead", "current", "proposed", "change");
+            foreach (var (key, before, after) in movers.OrderByDescending(m => Math.Abs(m.After - m.Before)).Take(parse.GetValue(top)))
+            {
+                table.Add(key, before.ToString(CultureInfo.InvariantCulture), after.ToString(CultureInfo.InvariantCulture), (after - before).ToString("+0;-0", CultureInfo.InvariantCulture));
+            }
+
+            if (table.Count > 0)
+            {
+                io.Out.Write(table.ToString());
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using LeadSync.Sync.Ports;
+using LeadSync.Worker.Configuration;
+using LeadSync.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
+
+namespace LeadSync.Worker.Cli;
+
+/// <summary><c>quarantine list</c> and <c>quarantine retry &lt;id&gt;</c>: see and act on records that could not be processed.</summary>
+public static class QuarantineCommand
+{
+    public static Command Create(CommandIo io)
+    {
+        var connectionOption = new Option<string>("--connection")
+        {
+            Description = "Connection name (default: the default connection)",
+            DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName,
+        };
+
+        var list = new Command("list", "List quarantined records: system, record id, reason, first/last seen, attempts.\n\nExample:\n  leadsync quarantine list") { connectionOption };
+        list.SetAction(async (parse, ct) =>
+        {
+            var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
+            if (loaded is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+            var store = host.Services.GetRequiredService<IStateStore>();
+            await store.MigrateAsync(ct);
+            var items = await store.ListQuarantineAsync(parse.GetValue(connectionOption)!, ct);
+            if (items.Count == 0)
+            {
+                io.Out.WriteLine("quarantine is empty");
+                return ExitCodes.Success;
+            }
+
+            var table = new TextTable("id", "system", "record", "attempts", "first seen", "last seen", "retry", "reason");
+            foreach (var item in items)
+            {
+                table.Add(
+                    item.Id.ToString(CultureInfo.InvariantCulture), item.System.ToString(), item.RecordId,
+                    item.Attempts.ToString(CultureInfo.InvariantCulture), item.FirstSeenAt.ToString("u", CultureInfo.InvariantCulture),
+                    item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, item.Reason);
+            }
+
+            io.Out.Write(table.ToString());
+            io.Out.WriteLine($"{items.Count} quarantined record(s)");
+            return ExitCodes.Success;
+        });
+
+        var idArgument = new Argument<long>("id") { Description = "The quarantine id shown by 'quarantine list'" };
+        var retry = new Command("retry", "Ask the next cycle to process a quarantined record again.\n\nExample:\n  leadsync quarantine retry 12") { idArgument, connectionOption };
+        retry.SetAction(async (parse, ct) =>
+        {
+            var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
+            if (loaded is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+            var store = host.Services.GetRequiredService<IStateStore>();
+            await store.MigrateAsync(ct);
+            var id = parse.GetValue(idArgument);
+            if (!await store.RequestRetryAsync(parse.GetValue(connectionOption)!, id, ct))
+            {
+                await io.Error.WriteLineAsync($"error: no quarantined record with id {id}");
+                return ExitCodes.InvalidInput;
+            }
+
+            io.Out.WriteLine($"record {id} will be retried in the next cycle");
+            return ExitCodes.Success;
+        });
+
+        return new Command("quarantine", "See and act on records that could not be processed.") { list, retry };
+    }
+}

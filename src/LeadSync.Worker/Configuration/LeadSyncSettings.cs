@@ -1,0 +1,153 @@
+using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Salesforce;
+using LeadSync.Domain.Configuration;
+using LeadSync.State;
+using LeadSync.Sync.Engine;
+using Microsoft.Extensions.Configuration;
+
+namespace LeadSync.Worker.Configuration;
+
+/// <summary>One HubSpot-portal/Salesforce-org pair as configured, with the JSON path its sections came from.</summary>
+public sealed record ConnectionSettings(
+    string Name,
+    HubSpotOptions HubSpot,
+    SalesforceOptions Salesforce,
+    ConnectionModelOptions Model,
+    IReadOnlyDictionary<string, string> SectionPaths);
+
+/// <summary>Where the worker serves /health and /metrics (section <c>LeadSync:Health</c>).</summary>
+public sealed class HealthOptions
+{
+    /// <summary>Loopback by default: health and metrics are for the local agent, probe or scraper.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>Section <c>LeadSync:Telemetry</c>.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serve a Prometheus scrape endpoint at /metrics on the health port.</summary>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>Push metrics over OTLP to this endpoint (e.g. http://otel-collector:4317) when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+}
+
+/// <summary>Everything the host reads from configuration, bound and checked in one place.</summary>
+public sealed class LeadSyncSettings
+{
+    public const string DefaultConnectionName = "default";
+
+    public required IReadOnlyList<ConnectionSettings> Connections { get; init; }
+
+    public required StateOptions State { get; init; }
+
+    public required ScheduleOptions Schedule { get; init; }
+
+    public required HealthOptions Health { get; init; }
+
+    public required TelemetryOptions Telemetry { get; init; }
+
+    /// <summary>
+    /// Binds the configuration. The single-connection sections (<c>LeadSync:HubSpot</c>, <c>LeadSync:Scoring</c>, …)
+    /// form the default connection; each entry of <c>LeadSync:Connections</c> may override any of them.
+    /// Sections that are absent take the built-in defaults (lists are never merged with defaults: the binder appends).
+    /// </summary>
+    public static LeadSyncSettings Bind(IConfiguration configuration)
+    {
+        var root = configuration.GetSection("LeadSync");
+        var connections = new List<ConnectionSettings>();
+        var listed = root.GetSection("Connections").GetChildren().ToList();
+        if (listed.Count == 0)
+        {
+            connections.Add(BindConnection(DefaultConnectionName, root, null, "LeadSync"));
+        }
+        else
+        {
+            foreach (var entry in listed)
+            {
+                var name = entry["Name"] ?? $"connection-{entry.Key}";
+                connections.Add(BindConnection(name, root, entry, $"LeadSync:Connections:{entry.Key}"));
+            }
+        }
+
+        return new LeadSyncSettings
+        {
+            Connections = connections,
+            State = Section(root, "State", () => new StateOptions()),
+            Schedule = Section(root, "Schedule", () => new ScheduleOptions()),
+            Health = Section(root, "Health", () => new HealthOptions()),
+            Telemetry = Section(root, "Telemetry", () => new TelemetryOptions()),
+        };
+    }
+
+    /// <summary>Every problem of the whole configuration, with JSON paths.</summary>
+    public IReadOnlyList<ConfigProblem> Validate()
+    {
+        var problems = new List<ConfigProblem>();
+        problems.AddRange(StateOptionsValidator.Validate(State, "LeadSync:State"));
+        problems.AddRange(Schedule.Validate("LeadSync:Schedule"));
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var connection in Connections)
+        {
+            if (!names.Add(connection.Name))
+            {
+                problems.Add(new ConfigProblem(connection.SectionPaths["Name"], $"connection name '{connection.Name}' is used twice", "unique names"));
+            }
+
+            if (connection.Name.Length == 0 || connection.Name.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+            {
+                problems.Add(new ConfigProblem(connection.SectionPaths["Name"], $"connection name '{connection.Name}' is not usable as a key", "letters, digits, '-' and '_'"));
+            }
+
+            problems.AddRange(HubSpotOptionsValidator.Validate(connection.HubSpot, connection.SectionPaths["HubSpot"]));
+            problems.AddRange(SalesforceOptionsValidator.Validate(connection.Salesforce, connection.SectionPaths["Salesforce"]));
+            problems.AddRange(ConnectionModel.Validate(connection.Model, connection.SectionPaths));
+        }
+
+        return problems;
+    }
+
+    private static ConnectionSettings BindConnection(string name, IConfigurationSection root, IConfigurationSection? entry, string entryPath)
+    {
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal) { ["Name"] = $"{entryPath}:Name" };
+
+        T Pick<T>(string section, Func<T> fallback)
+            where T : class
+        {
+            if (entry is not null && entry.GetSection(section).Exists())
+            {
+                paths[section] = $"{entryPath}:{section}";
+                return entry.GetSection(section).Get<T>() ?? fallback();
+            }
+
+            paths[section] = $"LeadSync:{section}";
+            return Section(root, section, fallback);
+        }
+
+        var model = new ConnectionModelOptions
+        {
+            Scoring = Pick("Scoring", Domain.Scoring.ScoringOptions.CreateDefault),
+            Lifecycle = Pick("Lifecycle", Domain.Lifecycle.LifecycleOptions.CreateDefault),
+            Mappings = Pick("Mappings", () => new Domain.Mapping.FieldMappingOptions()),
+            Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
+            Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
+            Sync = Pick("Sync", () => new Sync.SyncOptions()),
+        };
+
+        return new ConnectionSettings(
+            name,
+            Pick("HubSpot", () => new HubSpotOptions()),
+            Pick("Salesforce", () => new SalesforceOptions()),
+            model,
+            paths);
+    }
+
+    private static T Section<T>(IConfigurationSection root, string name, Func<T> fallback)
+        where T : class
+    {
+        var section = root.GetSection(name);
+        return section.Exists() ? section.Get<T>() ?? fallback() : fallback();
+    }
+}

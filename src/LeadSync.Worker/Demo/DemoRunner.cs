@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using LeadSync.Sandbox;
+using LeadSync.Sync.Engine;
+using LeadSync.Sync.Ports;
+using LeadSync.Worker.Cli;
+using LeadSync.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
+
+namespace LeadSync.Worker.Demo;
+
+/// <summary>What the demo prints at the end, in the stable form scripts read.</summary>
+public sealed record DemoSummary(
+    int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long HubSpotCalls, long SalesforceCalls)
+{
+    public override string ToString() => FormattableString.Invariant(
+        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} hubspot_calls={HubSpotCalls} salesforce_calls={SalesforceCalls}");
+}
+
+/// <summary>
+/// The whole loop on a laptop: starts the sandbox in-process, points a fully wired LeadSync at it (real HTTP through the
+/// real connectors, SQLite state in a local file), runs the cycles with the world moving in between, and shows what happened.
+/// </summary>
+public sealed class DemoRunner(CommandIo io)
+{
+    public async Task<int> RunAsync(FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken)
+    {
+        io.Out.WriteLine($"starting the sandbox (seed {seed}, {leads} leads)…");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads }, ct: cancellationToken);
+
+        DeleteState(statePath);
+        var overrides = SandboxOverrides(sandbox, statePath);
+        var loaded = LeadSyncHostFactory.LoadOrReport(configFile, io.Error, overrides);
+        if (loaded is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+        var store = host.Services.GetRequiredService<IStateStore>();
+        await store.MigrateAsync(cancellationToken);
+        var engine = host.Services.GetRequiredService<SyncEngine>();
+        var connection = host.Services.GetRequiredService<ConnectionRegistry>().All.First();
+        io.Out.WriteLine($"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
+
+        var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
+        var latencies = new List<TimeSpan>();
+        int scored = 0, statusChanges = 0, stageChanges = 0, assigned = 0;
+        for (var cycle = 1; cycle <= cycles; cycle++)
+        {
+            if (cycle > 1)
+            {
+                // Between cycles the world moves: prospects engage, reps work their leads.
+                sandbox.Simulate(percent: 10, seed: seed + cycle);
+            }
+
+            var watch = Stopwatch.StartNew();
+            var report = await engine.RunCycleAsync(connection, CycleMode.Incremental, cancellationToken);
+            io.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"cycle {cycle}/{cycles}: read {report.LeadsRead}, scored {report.LeadsScored}, status changes {report.StatusChanges}, stage changes {report.StageChanges}, assigned {report.Assigned}, quarantined {report.Quarantined} — {report.HubSpotCalls} HubSpot + {report.SalesforceCalls} Salesforce calls, {watch.ElapsedMilliseconds} ms{(report.Succeeded ? string.Empty : " — FAILED: " + report.Error)}"));
+            if (!report.Succeeded)
+            {
+                await io.Error.WriteLineAsync($"error: cycle {cycle} failed: {report.Error}");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            scored += report.LeadsScored;
+            statusChanges += report.StatusChanges;
+            stageChanges += report.StageChanges;
+            assigned += report.Assigned;
+            latencies.AddRange(report.HandoffLatencies);
+            foreach (var change in report.Changes)
+            {
+                changes[change.LeadKey] = changes.TryGetValue(change.LeadKey, out var earlier)
+                    ? change with
+                    {
+                        ScoreBefore = earlier.ScoreBefore,
+                        StatusBefore = earlier.StatusBefore,
+                        StageBefore = earlier.StageBefore,
+                        AssignedTo = change.AssignedTo ?? earlier.AssignedTo,
+                    }
+                    : change;
+            }
+        }
+
+        io.Out.WriteLine();
+        io.Out.WriteLine($"leads that changed ({changes.Count}; assigned first, then by score):");
+        io.Out.Write(ReportRenderer.ChangesTable(
+            changes.Values.OrderByDescending(c => c.AssignedTo is not null).ThenByDescending(c => c.ScoreAfter),
+            limit: 30));
+
+        var quarantine = await store.ListQuarantineAsync(connection.Name, cancellationToken);
+        foreach (var item in quarantine.Take(10))
+        {
+            io.Out.WriteLine($"quarantined {item.System} {item.RecordId}: {item.Reason}");
+        }
+
+        if (latencies.Count > 0)
+        {
+            io.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"handoff latency (first seen at 71+ → owner written in Salesforce): p50 {Percentile(latencies, 0.50).TotalSeconds:F1} s, p95 {Percentile(latencies, 0.95).TotalSeconds:F1} s over {latencies.Count} handoffs"));
+        }
+
+        var known = 0;
+        await foreach (var _ in store.StreamLeadsAsync(connection.Name, cancellationToken))
+        {
+            known++;
+        }
+
+        var stats = sandbox.Stats;
+        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, stats.HubSpotCalls, stats.SalesforceCalls).ToString());
+        return ExitCodes.Success;
+    }
+
+    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath) => new(StringComparer.Ordinal)
+    {
+        ["LeadSync:HubSpot:BaseUrl"] = sandbox.HubSpotBaseUrl.ToString().TrimEnd('/'),
+        ["LeadSync:HubSpot:AccessToken"] = sandbox.Options.HubSpotAccessToken,
+        ["LeadSync:Salesforce:LoginUrl"] = sandbox.SalesforceLoginUrl.ToString().TrimEnd('/'),
+        ["LeadSync:Salesforce:ClientId"] = sandbox.Options.SalesforceClientId,
+        ["LeadSync:Salesforce:ClientSecret"] = sandbox.Options.SalesforceClientSecret,
+        ["LeadSync:State:Provider"] = "Sqlite",
+        ["LeadSync:State:SqlitePath"] = statePath,
+    };
+
+    private static void DeleteState(string statePath)
+    {
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            if (File.Exists(statePath + suffix))
+            {
+                File.Delete(statePath + suffix);
+            }
+        }
+    }
+
+    private static TimeSpan Percentile(List<TimeSpan> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        var index = (int)Math.Ceiling(p * sorted.Count) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+    }
+}

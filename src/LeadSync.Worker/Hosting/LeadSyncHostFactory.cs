@@ -1,0 +1,115 @@
+using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Salesforce;
+using LeadSync.Domain.Configuration;
+using LeadSync.State;
+using LeadSync.Sync.Engine;
+using LeadSync.Sync.Ports;
+using LeadSync.Sync.Telemetry;
+using LeadSync.Worker.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace LeadSync.Worker.Hosting;
+
+/// <summary>Configuration as read and checked for one command invocation.</summary>
+public sealed record LoadedConfiguration(IConfigurationRoot Configuration, LeadSyncSettings Settings);
+
+/// <summary>Composes LeadSync: configuration → settings → services. Wiring only; behaviour lives in the projects it wires.</summary>
+public static class LeadSyncHostFactory
+{
+    /// <summary>
+    /// Loads and validates the configuration. Prints every problem and returns null when anything is wrong
+    /// (the caller exits with 2): the worker refuses to start on a configuration that validate-config rejects.
+    /// </summary>
+    public static LoadedConfiguration? LoadOrReport(FileInfo? configFile, TextWriter error, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var configuration = ConfigurationLoader.Load(configFile?.FullName, overrides);
+        LeadSyncSettings settings;
+        try
+        {
+            settings = LeadSyncSettings.Bind(configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder reports a value of the wrong type (e.g. "abc" for a number) this way.
+            error.WriteLine($"error: configuration cannot be read: {ex.Message}");
+            return null;
+        }
+
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            Report(problems, error);
+            return null;
+        }
+
+        return new LoadedConfiguration(configuration, settings);
+    }
+
+    public static void Report(IReadOnlyList<ConfigProblem> problems, TextWriter error)
+    {
+        error.WriteLine($"configuration has {problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")}:");
+        foreach (var problem in problems)
+        {
+            error.WriteLine($"  - {problem.Path}: {problem.Problem} (allowed: {problem.Allowed})");
+        }
+    }
+
+    /// <summary>Registers everything a command needs to run cycles against the configured connections.</summary>
+    public static IServiceCollection AddLeadSync(this IServiceCollection services, LeadSyncSettings settings)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddMetrics();
+        services.AddSingleton<SyncMetrics>(sp => new SyncMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<ReferenceDataCache>();
+        services.AddSingleton<SyncEngine>();
+        services.AddSingleton<FollowUp>();
+        services.AddLeadSyncState(settings.State);
+        foreach (var connection in settings.Connections)
+        {
+            services.AddHubSpotConnector(connection.Name, connection.HubSpot);
+            services.AddSalesforceConnector(connection.Name, connection.Salesforce);
+        }
+
+        services.AddSingleton<ConnectionRegistry>();
+        return services;
+    }
+
+    /// <summary>A host for one-shot commands (sync, explain, demo…): services and logging, no background work.</summary>
+    public static IHost BuildCommandHost(LoadedConfiguration loaded, LogEventLevel level, Action<IServiceCollection>? extra = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(loaded.Configuration);
+        builder.Services.AddSerilog((_, logger) => Logging.SerilogSetup.Configure(logger, loaded.Configuration, level), preserveStaticLogger: true);
+        builder.Services.AddLeadSync(loaded.Settings);
+        extra?.Invoke(builder.Services);
+        return builder.Build();
+    }
+}
+
+/// <summary>The configured connections, each composed from its keyed connectors and its compiled rules.</summary>
+public sealed class ConnectionRegistry
+{
+    private readonly Dictionary<string, SyncConnection> _connections;
+
+    public ConnectionRegistry(IServiceProvider services, LeadSyncSettings settings)
+    {
+        _connections = settings.Connections.ToDictionary(
+            c => c.Name,
+            c => new SyncConnection(
+                c.Name,
+                services.GetRequiredKeyedService<IMarketingSystem>(c.Name),
+                services.GetRequiredKeyedService<ICrmSystem>(c.Name),
+                new ConnectionModel(c.Model)),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyCollection<SyncConnection> All => _connections.Values;
+
+    public SyncConnection? Find(string name) => _connections.GetValueOrDefault(name);
+}
