@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+using Refit;
 
 namespace LeadSync.Connectors.HubSpot;
 
@@ -487,26 +488,9 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         {
             throw;
         }
-        catch (BrokenCircuitException ex)
+        catch (Exception ex) when (ToTransportException(operation, ex) is { } mapped)
         {
-            throw Transient(operation, "the circuit is open after repeated failures", ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw Transient(operation, "the request timed out", ex);
-        }
-        catch (RateLimiterRejectedException ex)
-        {
-            throw new ExternalApiException(SystemKind.HubSpot, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",
-                $"{operation}: the local rate limiter's queue is full", null, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw Transient(operation, Redact(ex.Message), ex);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw Transient(operation, "the request was cancelled by a timeout", ex);
+            throw mapped;
         }
 
         using (response)
@@ -538,6 +522,27 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
 
             return body ?? throw Malformed(operation, response, $"the {operation} response body is empty or null", null);
         }
+    }
+
+    /// <summary>
+    /// Failures before any response. Refit wraps them in ApiRequestException, which carries the request (and so its
+    /// Authorization header): only the unwrapped cause is kept as the inner exception.
+    /// </summary>
+    private ExternalApiException? ToTransportException(string operation, Exception ex)
+    {
+        var wrapper = ex is ApiRequestException;
+        var inner = wrapper ? ex.InnerException : ex;
+        return inner switch
+        {
+            BrokenCircuitException => Transient(operation, "the circuit is open after repeated failures", inner),
+            TimeoutRejectedException => Transient(operation, "the request timed out", inner),
+            RateLimiterRejectedException => new ExternalApiException(SystemKind.HubSpot, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",
+                $"{operation}: the local rate limiter's queue is full", null, inner),
+            HttpRequestException => Transient(operation, Redact(inner.Message), inner),
+            OperationCanceledException => Transient(operation, "the request was cancelled by a timeout", inner),
+            _ when wrapper => Transient(operation, Redact(inner?.Message ?? "the request could not be sent"), inner),
+            _ => null,
+        };
     }
 
     private async Task<ExternalApiException> ToExceptionAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
@@ -589,7 +594,7 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
             : "configured DailyLimitResetTimeOfDayUtc");
     }
 
-    private ExternalApiException Transient(string operation, string message, Exception inner) =>
+    private static ExternalApiException Transient(string operation, string message, Exception? inner) =>
         new(SystemKind.HubSpot, ApiErrorKind.Transient, null, "TRANSIENT", $"{operation}: {message}", null, inner);
 
     private ExternalApiException Malformed(string operation, HttpResponseMessage response, string message, Exception? inner) =>

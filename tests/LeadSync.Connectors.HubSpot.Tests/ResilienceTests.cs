@@ -98,7 +98,8 @@ public sealed class ResilienceTests
     public async Task UpdateAsync_429Daily_ThrowsDailyLimitReachedAndPausesWritesUntilUtcMidnight()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T22:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        using var fake = new FakeHubSpot(r => r.Path.EndsWith("/batch/update", StringComparison.Ordinal) && fakeCalls(r)
+        var updateCalls = 0;
+        using var fake = new FakeHubSpot(r => r.Path.EndsWith("/batch/update", StringComparison.Ordinal) && Interlocked.Increment(ref updateCalls) == 1
             ? new Reply(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"DAILY","requestId":"3d3e35b7"}""")
             : Reply.Json(Contacts.Batch([Contacts.Contact("1", Contacts.T0)])));
         var system = fake.Connect(clock: clock);
@@ -119,11 +120,104 @@ public sealed class ResilienceTests
         Assert.Null(system.WritesPausedUntil);
         var outcomes = await system.UpdateAsync([update], CancellationToken.None);
         Assert.True(Assert.Single(outcomes).Success);
-
-        static bool fakeCalls(Captured _) => Interlocked.Increment(ref dailyCalls) == 1;
+        Assert.Contains(fake.Logs.Lines, l => l.Contains("writes are paused until 2026-11-21 00:00:00Z", StringComparison.Ordinal) && l.Contains("next UTC midnight", StringComparison.Ordinal));
     }
 
-    private static int dailyCalls;
+    [Fact]
+    public async Task UpdateAsync_429DailyWithConfiguredResetTime_PausesUntilThatTime()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T05:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var fake = new FakeHubSpot(_ => new Reply(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c0","policyName":"DAILY"}"""));
+        var system = fake.Connect(o => o.DailyLimitResetTimeOfDayUtc = TimeSpan.FromHours(8), clock);
+
+        await Assert.ThrowsAsync<ExternalApiException>(() => system.GetOwnersAsync(CancellationToken.None));
+
+        Assert.Equal(DateTimeOffset.Parse("2026-11-20T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), system.WritesPausedUntil);
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_SearchFailsWith500Once_RetriesWithIdenticalBody()
+    {
+        using var fake = new FakeHubSpot(Sequence(new Reply(500, ""), Reply.Json(Contacts.SearchPage([Contacts.Contact("1", Contacts.T0)], null))));
+        var system = fake.Connect();
+
+        var count = 0;
+        await foreach (var page in system.ReadChangedAsync(ChangeCursor.Beginning, ["email"], CancellationToken.None))
+        {
+            count += page.Count;
+        }
+
+        Assert.Equal(1, count);
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Equal(fake.Requests[0].Body, fake.Requests[1].Body);
+        Assert.NotEmpty(fake.Requests[1].Body);
+        Assert.Contains(fake.Logs.Lines, l => l.Contains("HTTP 500", StringComparison.Ordinal) && l.Contains("retrying", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_Persistent429TenSecondly_ThrowsRateLimitedAfterRetries()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(429, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c1","policyName":"TEN_SECONDLY_ROLLING"}"""));
+        var system = fake.Connect(o => o.MaxRetries = 2);
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal((ApiErrorKind.RateLimited, 429), (ex.Kind, ex.StatusCode));
+        Assert.Equal(3, system.CallCount);
+        Assert.Equal(2, fake.Logs.Lines.Count(l => l.Contains("throttled (TenSecondly", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_NoServerListening_ThrowsTransient()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json(Owners));
+        var system = fake.Connect(o =>
+        {
+            o.BaseUrl = "http://127.0.0.1:1";
+            o.MaxRetries = 1;
+        });
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal(ApiErrorKind.Transient, ex.Kind);
+        Assert.Equal(2, system.CallCount);
+        Assert.DoesNotContain(FakeHubSpot.Token, ex.ToString(), StringComparison.Ordinal);
+        Assert.IsNotType<Refit.ApiRequestException>(ex.InnerException);
+    }
+
+    [Fact]
+    public async Task GetPropertiesAsync_RepeatedServerErrors_OpenCircuitAndFailFastAsTransient()
+    {
+        using var fake = new FakeHubSpot(_ => new Reply(500, ""));
+        var system = fake.Connect(o => o.MaxRetries = 0);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+        }
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => CallAsync(system));
+
+        Assert.Equal(ApiErrorKind.Transient, ex.Kind);
+        Assert.Contains("circuit is open", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(10, fake.Requests.Count);
+        Assert.Contains(fake.Logs.Lines, l => l.Contains("circuit opened", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadByEmailsAsync_UnexpectedPerInputError_LogsWithMaskedEmailAndNoToken()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json(
+            Contacts.Batch([], [Contacts.Error("VALIDATION_ERROR", "Bad input ada@example.com", "ada@example.com")]), 207));
+        var system = fake.Connect();
+
+        var contacts = await system.ReadByEmailsAsync(["ada@example.com"], ["email"], CancellationToken.None);
+
+        Assert.Empty(contacts);
+        var lines = fake.Logs.Lines;
+        Assert.Contains(lines, l => l.Contains("a***@example.com", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("ada@example.com", StringComparison.Ordinal) || l.Contains(FakeHubSpot.Token, StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task GetPropertiesAsync_MalformedJson_ThrowsMalformedResponseWithClearMessage()
@@ -152,6 +246,7 @@ public sealed class ResilienceTests
         Assert.DoesNotContain(FakeHubSpot.Token, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(FakeHubSpot.Token, ex.ApiMessage, StringComparison.Ordinal);
         Assert.DoesNotContain(FakeHubSpot.Token, system.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fake.Logs.Lines, l => l.Contains(FakeHubSpot.Token, StringComparison.Ordinal));
         Assert.Equal(1, system.CallCount);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WireMock;
 using WireMock.RequestBuilders;
@@ -82,6 +83,8 @@ public sealed class FakeHubSpot : IDisposable
 
     public FakeTimeProvider? Clock { get; private set; }
 
+    public CapturingLoggerProvider Logs { get; } = new();
+
     public static HubSpotOptions FastOptions(string baseUrl) => new()
     {
         BaseUrl = baseUrl,
@@ -110,6 +113,7 @@ public sealed class FakeHubSpot : IDisposable
             services.AddSingleton<TimeProvider>(clock);
         }
 
+        services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         services.AddHubSpotConnector(Connection, options);
         _provider = services.BuildServiceProvider();
         return (HubSpotMarketingSystem)_provider.GetRequiredKeyedService<IMarketingSystem>(Connection);

@@ -1,0 +1,158 @@
+using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Sandbox;
+using LeadSync.Sync.Ports;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadSync.Connectors.HubSpot.Tests;
+
+/// <summary>
+/// The connector against the sandbox (written independently from the API documentation), over real HTTP:
+/// a misreading of the API on either side shows up here.
+/// </summary>
+public sealed class SandboxEndToEndTests : IAsyncLifetime
+{
+    private static readonly string[] Props = ["email", "firstname", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate"];
+    private SandboxServer _sandbox = null!;
+    private ServiceProvider _provider = null!;
+    private IMarketingSystem _system = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { LeadCount = 300, Seed = 11 });
+        _provider = Build(_sandbox.HubSpotAccessToken);
+        _system = _provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    private ServiceProvider Build(string token)
+    {
+        var options = FakeHubSpot.FastOptions(_sandbox.HubSpotBaseUrl.ToString());
+        options.AccessToken = token;
+        var services = new ServiceCollection();
+        services.AddHubSpotConnector(FakeHubSpot.Connection, options);
+        return services.BuildServiceProvider();
+    }
+
+    private async Task<List<MarketingContact>> ReadAllAsync(ChangeCursor cursor)
+    {
+        var all = new List<MarketingContact>();
+        await foreach (var page in _system.ReadChangedAsync(cursor, Props, CancellationToken.None))
+        {
+            all.AddRange(page);
+        }
+
+        return all;
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_FromBeginning_ReturnsEveryContactOnceInModifiedOrder()
+    {
+        var contacts = await ReadAllAsync(ChangeCursor.Beginning);
+
+        var expected = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Select(c => c.Id).Order().ToList();
+        Assert.Equal(expected, contacts.Select(c => c.Id).Order().ToList());
+        Assert.Equal(contacts.OrderBy(c => c.ModifiedAt).Select(c => c.ModifiedAt), contacts.Select(c => c.ModifiedAt));
+        Assert.All(contacts, c => Assert.False(string.IsNullOrEmpty(c.Email)));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ThenReadByIdsAndIncrementalRead_SeesTheWrite()
+    {
+        var target = _sandbox.HubSpot.ListContacts().First(c => !c.Archived);
+        var before = await ReadAllAsync(ChangeCursor.Beginning);
+        var cursor = new ChangeCursor(before.Max(c => c.ModifiedAt), before.MaxBy(c => c.ModifiedAt)!.Id);
+
+        var outcomes = await _system.UpdateAsync(
+            [
+                new RecordUpdate(target.Id, new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS" }),
+                new RecordUpdate("999999999", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" }),
+            ],
+            CancellationToken.None);
+
+        Assert.True(outcomes[0].Success);
+        Assert.False(outcomes[1].Success);
+        Assert.Equal("IN_PROGRESS", _sandbox.HubSpot.GetContact(target.Id)!.LeadStatus);
+        var read = Assert.Single(await _system.ReadByIdsAsync([target.Id, "999999999"], Props, CancellationToken.None));
+        Assert.Equal("IN_PROGRESS", read.Properties["hs_lead_status"]);
+        var changed = await ReadAllAsync(cursor);
+        Assert.Contains(changed, c => c.Id == target.Id);
+    }
+
+    [Fact]
+    public async Task ReadByEmailsAsync_KnownAndUnknown_ReturnsOnlyKnown()
+    {
+        var target = _sandbox.HubSpot.ListContacts().First(c => !c.Archived && c.Email is not null);
+
+        var contacts = await _system.ReadByEmailsAsync([target.Email!, "nobody-here@example.net"], Props, CancellationToken.None);
+
+        Assert.Equal(target.Id, Assert.Single(contacts).Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewContact_IsStoredAndIdReturned()
+    {
+        var outcomes = await _system.CreateAsync(
+            [new RecordCreate("k1", new Dictionary<string, string?> { ["email"] = "new.person@example.org", ["firstname"] = "New" })],
+            CancellationToken.None);
+
+        var outcome = Assert.Single(outcomes);
+        Assert.True(outcome.Success, outcome.Message);
+        Assert.Equal("new.person@example.org", _sandbox.HubSpot.GetContact(outcome.Id!)!.Email);
+    }
+
+    [Fact]
+    public async Task GetOwnersAndProperties_Sandbox_MatchTheSeededPortal()
+    {
+        var owners = await _system.GetOwnersAsync(CancellationToken.None);
+        var properties = await _system.GetPropertiesAsync(CancellationToken.None);
+
+        Assert.Equal(_sandbox.HubSpot.ListOwners().Select(o => (o.Id, o.Archived)).Order(), owners.Select(o => (o.Id, o.Archived)).Order());
+        var leadStatus = Assert.Single(properties, p => p.Name == "hs_lead_status");
+        Assert.True(leadStatus.Writable);
+        Assert.Contains("IN_PROGRESS", leadStatus.AllowedValues);
+        Assert.False(Assert.Single(properties, p => p.Name == "lastmodifieddate").Writable);
+    }
+
+    [Fact]
+    public async Task Faults_TenSecondlyThen5xx_AreRetriedAndDailyStopsWrites()
+    {
+        _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1);
+        _sandbox.InjectFault(SandboxServer.HubSpotSystem, 503, 1);
+        Assert.NotEmpty(await _system.GetPropertiesAsync(CancellationToken.None));
+
+        _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1, "DAILY");
+        var update = new RecordUpdate(_sandbox.HubSpot.ListContacts()[0].Id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => _system.UpdateAsync([update], CancellationToken.None));
+        Assert.Equal(ApiErrorKind.DailyLimitReached, ex.Kind);
+        var calls = _system.CallCount;
+        await Assert.ThrowsAsync<ExternalApiException>(() => _system.UpdateAsync([update], CancellationToken.None));
+        Assert.Equal(calls, _system.CallCount);
+    }
+
+    [Fact]
+    public async Task AnyCall_WrongToken_ThrowsAuthenticationWithoutToken()
+    {
+        await using var provider = Build("wrong-token-123");
+        var system = provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.GetPropertiesAsync(CancellationToken.None));
+
+        Assert.Equal(ApiErrorKind.Authentication, ex.Kind);
+        Assert.DoesNotContain("wrong-token-123", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_MalformedBody_ThrowsMalformedResponse()
+    {
+        _sandbox.InjectMalformedBody(SandboxServer.HubSpotSystem, 1);
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => ReadAllAsync(ChangeCursor.Beginning));
+
+        Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
+    }
+}
