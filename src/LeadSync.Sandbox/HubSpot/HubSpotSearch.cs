@@ -175,32 +175,48 @@ internal static class HubSpotSearch
         return false;
     }
 
+    /// <summary>Sorts on precomputed typed keys (not per comparison), with a stable tie-break on the record id.</summary>
     public static void Sort(List<SandboxContact> contacts, IReadOnlyList<SearchSort> sorts)
     {
-        contacts.Sort((x, y) =>
+        var keys = new SortKey[sorts.Count][];
+        for (var s = 0; s < sorts.Count; s++)
         {
-            foreach (var sort in sorts)
+            var kind = KindOf(sorts[s].PropertyName);
+            keys[s] = new SortKey[contacts.Count];
+            for (var i = 0; i < contacts.Count; i++)
+                keys[s][i] = KeyOf(contacts[i], sorts[s].PropertyName, kind);
+        }
+
+        var order = new int[contacts.Count];
+        for (var i = 0; i < order.Length; i++)
+            order[i] = i;
+        Array.Sort(order, (x, y) =>
+        {
+            for (var s = 0; s < sorts.Count; s++)
             {
-                var a = ValueOf(x, sort.PropertyName);
-                var b = ValueOf(y, sort.PropertyName);
+                var a = keys[s][x];
+                var b = keys[s][y];
                 int c;
-                if (string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b))
-                    c = string.IsNullOrEmpty(a) ? (string.IsNullOrEmpty(b) ? 0 : 1) : -1; // empty values last
+                if (!a.HasValue || !b.HasValue)
+                    c = a.HasValue == b.HasValue ? 0 : (a.HasValue ? -1 : 1); // empty values last
                 else
-                    c = Compare(sort.PropertyName, a, b, x, y);
+                    c = sorts[s].Descending ? -a.CompareTo(b) : a.CompareTo(b);
                 if (c != 0)
-                    return sort.Descending ? -c : c;
+                    return c;
             }
 
-            // Stable tie-break on the record id so pages never overlap or skip among equal keys.
-            return x.Number.CompareTo(y.Number);
+            return contacts[x].Number.CompareTo(contacts[y].Number);
         });
+        var sorted = order.Select(i => contacts[i]).ToList();
+        contacts.Clear();
+        contacts.AddRange(sorted);
     }
 
     private static bool Matches(SandboxContact contact, SearchFilter filter)
     {
-        var actual = ValueOf(contact, filter.PropertyName);
-        var has = !string.IsNullOrEmpty(actual);
+        var kind = KindOf(filter.PropertyName);
+        var actual = KeyOf(contact, filter.PropertyName, kind);
+        var has = actual.HasValue;
         switch (filter.Operator)
         {
             case "HAS_PROPERTY":
@@ -208,25 +224,25 @@ internal static class HubSpotSearch
             case "NOT_HAS_PROPERTY":
                 return !has;
             case "EQ":
-                return has && filter.Value is not null && Compare(filter.PropertyName, actual!, filter.Value, contact, null) == 0;
+                return has && filter.Value is not null && actual.CompareTo(KeyOfText(filter.Value, kind)) == 0;
             case "NEQ":
-                return !has || filter.Value is null || Compare(filter.PropertyName, actual!, filter.Value, contact, null) != 0;
+                return !has || filter.Value is null || actual.CompareTo(KeyOfText(filter.Value, kind)) != 0;
             case "IN":
-                return has && filter.Values.Any(v => Compare(filter.PropertyName, actual!, v, contact, null) == 0);
+                return has && filter.Values.Any(v => actual.CompareTo(KeyOfText(v, kind)) == 0);
             case "NOT_IN":
-                return !has || !filter.Values.Any(v => Compare(filter.PropertyName, actual!, v, contact, null) == 0);
+                return !has || !filter.Values.Any(v => actual.CompareTo(KeyOfText(v, kind)) == 0);
             case "CONTAINS_TOKEN":
-                return has && actual!.Contains(Token(filter.Value), StringComparison.OrdinalIgnoreCase);
+                return has && actual.Text!.Contains(Token(filter.Value), StringComparison.OrdinalIgnoreCase);
             case "NOT_CONTAINS_TOKEN":
-                return !has || !actual!.Contains(Token(filter.Value), StringComparison.OrdinalIgnoreCase);
+                return !has || !actual.Text!.Contains(Token(filter.Value), StringComparison.OrdinalIgnoreCase);
             case "BETWEEN":
                 return has && filter.Value is not null && filter.HighValue is not null &&
-                       Compare(filter.PropertyName, actual!, filter.Value, contact, null) >= 0 &&
-                       Compare(filter.PropertyName, actual!, filter.HighValue, contact, null) <= 0;
+                       actual.CompareTo(KeyOfText(filter.Value, kind)) >= 0 &&
+                       actual.CompareTo(KeyOfText(filter.HighValue, kind)) <= 0;
             default:
                 if (!has || filter.Value is null)
                     return false;
-                var c = Compare(filter.PropertyName, actual!, filter.Value, contact, null);
+                var c = actual.CompareTo(KeyOfText(filter.Value, kind));
                 return filter.Operator switch
                 {
                     "GT" => c > 0,
@@ -250,38 +266,50 @@ internal static class HubSpotSearch
         return false;
     }
 
-    private static string? ValueOf(SandboxContact contact, string property) => property switch
+    private enum KeyKind
     {
-        "hs_object_id" or "id" => contact.Id,
-        _ => contact.Get(property),
+        Text,
+        Number,
+        DateTime,
+    }
+
+    /// <summary>A property value typed for comparison: datetimes as epoch ms (either input form), numbers numerically, text case-insensitively.</summary>
+    private readonly record struct SortKey(bool HasValue, KeyKind Kind, long Millis, double Number, string? Text) : IComparable<SortKey>
+    {
+        public int CompareTo(SortKey other)
+        {
+            if (Kind == KeyKind.DateTime && other.Kind == KeyKind.DateTime)
+                return Millis.CompareTo(other.Millis);
+            if (Kind == KeyKind.Number && other.Kind == KeyKind.Number)
+                return Number.CompareTo(other.Number);
+            return string.Compare(Text, other.Text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static KeyKind KindOf(string property)
+    {
+        if (property is "hs_object_id" or "id")
+            return KeyKind.Number;
+        if (!HubSpotSchema.ByName.TryGetValue(property, out var def))
+            return KeyKind.Text;
+        return def.IsDateTime ? KeyKind.DateTime : def.IsNumber ? KeyKind.Number : KeyKind.Text;
+    }
+
+    private static SortKey KeyOf(SandboxContact contact, string property, KeyKind kind) => property switch
+    {
+        "hs_object_id" or "id" => new SortKey(true, KeyKind.Number, 0, contact.Number, contact.Id),
+        "lastmodifieddate" => new SortKey(true, KeyKind.DateTime, contact.UpdatedAt.ToUnixTimeMilliseconds(), 0, null),
+        "createdate" => new SortKey(true, KeyKind.DateTime, contact.CreatedAt.ToUnixTimeMilliseconds(), 0, null),
+        _ => contact.Get(property) is { Length: > 0 } text ? KeyOfText(text, kind) : default,
     };
 
-    /// <summary>Typed comparison: datetimes as epoch ms (either form), numbers numerically, text case-insensitively.</summary>
-    private static int Compare(string property, string left, string right, SandboxContact leftContact, SandboxContact? rightContact)
+    private static SortKey KeyOfText(string text, KeyKind kind)
     {
-        HubSpotSchema.ByName.TryGetValue(property, out var def);
-        if (def?.IsDateTime == true || property == "lastmodifieddate" || property == "createdate")
-        {
-            var l = property switch
-            {
-                "lastmodifieddate" => leftContact.UpdatedAt.ToUnixTimeMilliseconds(),
-                "createdate" => leftContact.CreatedAt.ToUnixTimeMilliseconds(),
-                _ => HubSpotFormat.TryParseMillis(left, out var lm) ? lm : long.MinValue,
-            };
-            var r = rightContact is not null && property == "lastmodifieddate" ? rightContact.UpdatedAt.ToUnixTimeMilliseconds()
-                : rightContact is not null && property == "createdate" ? rightContact.CreatedAt.ToUnixTimeMilliseconds()
-                : HubSpotFormat.TryParseMillis(right, out var rm) ? rm : long.MinValue;
-            return l.CompareTo(r);
-        }
-
-        if (def?.IsNumber == true || property == "hs_object_id")
-        {
-            if (double.TryParse(left, NumberStyles.Float, CultureInfo.InvariantCulture, out var ld) &&
-                double.TryParse(right, NumberStyles.Float, CultureInfo.InvariantCulture, out var rd))
-                return ld.CompareTo(rd);
-        }
-
-        return string.Compare(left.Trim(), right.Trim(), StringComparison.OrdinalIgnoreCase);
+        if (kind == KeyKind.DateTime && HubSpotFormat.TryParseMillis(text, out var millis))
+            return new SortKey(true, KeyKind.DateTime, millis, 0, text);
+        if (kind == KeyKind.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            return new SortKey(true, KeyKind.Number, 0, number, text);
+        return new SortKey(true, KeyKind.Text, 0, 0, text.Trim());
     }
 
     private static string? Str(JsonElement element, string name) =>

@@ -103,11 +103,11 @@ public sealed class HubSpotStore
     }
 
     /// <summary>Seeding inserts with explicit historic timestamps.</summary>
-    internal SandboxContact Seed(IReadOnlyDictionary<string, string> values, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+    internal SandboxContact Seed(Dictionary<string, string> values, DateTimeOffset createdAt, DateTimeOffset updatedAt)
     {
         lock (_sync)
         {
-            var contact = InsertLocked(values, updatedAt, createdAt);
+            var contact = InsertLocked(values, updatedAt, createdAt, takeOwnership: true);
             if (updatedAt > _lastWrite)
                 _lastWrite = updatedAt;
             return contact;
@@ -372,14 +372,26 @@ public sealed class HubSpotStore
         return -1;
     }
 
-    private SandboxContact InsertLocked(IReadOnlyDictionary<string, string> values, DateTimeOffset updatedAt, DateTimeOffset? createdAt)
+    /// <summary><paramref name="takeOwnership"/> lets seeding hand over its (already normalized) dictionary instead of copying it.</summary>
+    private SandboxContact InsertLocked(IReadOnlyDictionary<string, string> values, DateTimeOffset updatedAt, DateTimeOffset? createdAt, bool takeOwnership = false)
     {
         var number = _nextId++;
         var id = number.ToString(CultureInfo.InvariantCulture);
         var created = createdAt ?? updatedAt;
-        var props = new Dictionary<string, string>(values.Count + 3, StringComparer.Ordinal);
-        foreach (var (k, v) in values)
-            props[k] = k == "email" ? HubSpotFormat.NormalizeEmail(v) : v;
+        Dictionary<string, string> props;
+        if (takeOwnership && values is Dictionary<string, string> owned)
+        {
+            props = owned;
+        }
+        else
+        {
+            props = new Dictionary<string, string>(values.Count + 3, StringComparer.Ordinal);
+            foreach (var (k, v) in values)
+                props[k] = v;
+        }
+
+        if (props.TryGetValue("email", out var rawEmail))
+            props["email"] = HubSpotFormat.NormalizeEmail(rawEmail);
         props["hs_object_id"] = id;
         props["createdate"] = HubSpotFormat.Iso(created);
         props["lastmodifieddate"] = HubSpotFormat.Iso(updatedAt);

@@ -271,26 +271,54 @@ internal static class Soql
 
     public static List<SalesforceRecord> Execute(SoqlQuery query, IReadOnlyList<SalesforceRecord> rows)
     {
-        var matched = rows.Where(r => Matches(r, query.Where));
+        var matched = new List<SalesforceRecord>();
+        foreach (var row in rows)
+        {
+            if (Matches(row, query.Where))
+                matched.Add(row);
+        }
+
         if (query.OrderBy.Count > 0)
-            matched = matched.Order(Comparer<SalesforceRecord>.Create((a, b) => CompareRows(a, b, query.OrderBy)));
-        matched = matched.Skip(query.Offset);
+        {
+            // Keys are read once per row, not per comparison; the index tie-break keeps the sort stable.
+            var keys = new object?[matched.Count][];
+            for (var i = 0; i < matched.Count; i++)
+            {
+                keys[i] = new object?[query.OrderBy.Count];
+                for (var o = 0; o < query.OrderBy.Count; o++)
+                    keys[i][o] = matched[i].Get(query.OrderBy[o].Field.Name);
+            }
+
+            var order = new int[matched.Count];
+            for (var i = 0; i < order.Length; i++)
+                order[i] = i;
+            Array.Sort(order, (a, b) =>
+            {
+                var c = CompareKeys(keys[a], keys[b], query.OrderBy);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+            matched = [.. order.Select(i => matched[i])];
+        }
+
+        IEnumerable<SalesforceRecord> result = matched;
+        if (query.Offset > 0)
+            result = result.Skip(query.Offset);
         if (query.Limit is { } limit)
-            matched = matched.Take(limit);
-        return [.. matched];
+            result = result.Take(limit);
+        return query.Offset > 0 || query.Limit is not null ? [.. result] : matched;
     }
 
-    private static int CompareRows(SalesforceRecord a, SalesforceRecord b, IReadOnlyList<SoqlOrder> order)
+    private static int CompareKeys(object?[] a, object?[] b, IReadOnlyList<SoqlOrder> order)
     {
-        foreach (var o in order)
+        for (var o = 0; o < order.Count; o++)
         {
-            var x = a.Get(o.Field.Name);
-            var y = b.Get(o.Field.Name);
+            var x = a[o];
+            var y = b[o];
             int c;
             if (x is null || y is null)
-                c = x is null && y is null ? 0 : (x is null == o.NullsFirst ? -1 : 1);
+                c = x is null && y is null ? 0 : (x is null == order[o].NullsFirst ? -1 : 1);
             else
-                c = o.Descending ? -CompareValues(x, y) : CompareValues(x, y);
+                c = order[o].Descending ? -CompareValues(x, y) : CompareValues(x, y);
             if (c != 0)
                 return c;
         }
