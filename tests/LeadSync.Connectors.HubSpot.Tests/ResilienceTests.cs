@@ -308,6 +308,17 @@ public sealed class ResilienceTests
         Assert.Equal(1, provider.GetRequiredKeyedService<IMarketingSystem>("eu").CallCount);
     }
 
+    [Fact]
+    public async Task GetPropertiesAsync_BaseUrlWithPathPrefix_KeepsThePrefix()
+    {
+        using var fake = new FakeHubSpot(_ => Reply.Json(Owners));
+        var system = fake.Connect(o => o.BaseUrl = fake.Url + "/hubspot-proxy/");
+
+        await CallAsync(system);
+
+        Assert.Equal("/hubspot-proxy/crm/v3/properties/contacts", Assert.Single(fake.Requests).Path);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = TimeProvider.System.GetTimestamp();
