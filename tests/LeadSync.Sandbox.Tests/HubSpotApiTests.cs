@@ -176,6 +176,24 @@ public sealed class HubSpotApiTests
     }
 
     [Fact]
+    public async Task BatchUpdate_ConcurrentBatchesAtOneInstant_GetDistinctIncreasingTimestamps()
+    {
+        await using var sb = await Sandbox.StartAsync();
+        var contacts = sb.Server.HubSpot.ListContacts().Take(40).ToList();
+        var batches = contacts.Chunk(4).Select((chunk, i) => sb.HubSpotPostAsync("/crm/v3/objects/contacts/batch/update", new
+        {
+            inputs = chunk.Select(c => new { id = c.Id, properties = new Dictionary<string, string> { ["city"] = "City " + i } }),
+        }));
+        var responses = await Task.WhenAll(batches);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        var stamps = contacts.Select(c => sb.Server.HubSpot.GetContact(c.Id)!.UpdatedAt).ToList();
+        Assert.Equal(10, stamps.Distinct().Count());                                   // one timestamp per batch
+        Assert.All(stamps, t => Assert.InRange(t, Sandbox.Start, Sandbox.Start.AddMilliseconds(9)));
+        Assert.Equal(40, sb.Server.Stats.HubSpotWrites);
+    }
+
+    [Fact]
     public async Task BatchUpdate_MixedInputs_Returns207WithPerInputErrors()
     {
         await using var sb = await Sandbox.StartAsync();

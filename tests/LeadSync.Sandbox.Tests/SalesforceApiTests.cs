@@ -137,6 +137,18 @@ public sealed class SalesforceApiTests
     }
 
     [Fact]
+    public async Task Query_FifteenCharacterId_MatchesEighteenCharacterId()
+    {
+        await using var sb = await Sandbox.StartAsync();
+        await sb.SalesforceLoginAsync();
+        var lead = sb.Server.Salesforce.ListLeads()[3];
+        var (response, body) = await sb.SoqlAsync($"SELECT Id FROM Lead WHERE Id = '{lead.Id[..15]}'");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(lead.Id, (string?)body["records"]![0]!["Id"]);
+    }
+
+    [Fact]
     public async Task Query_ParenthesesNullAndOffsetDatetime_Parse()
     {
         await using var sb = await Sandbox.StartAsync();

@@ -369,6 +369,8 @@ internal static class Soql
             "int" or "double" or "currency" or "percent" => literal.Kind == LiteralKind.Number,
             _ => literal.Kind == LiteralKind.String,
         };
+        if (ok && field.Type is "id" or "reference" && literal.Value is string { Length: 15 } id15 && id15.All(char.IsAsciiLetterOrDigit))
+            return literal with { Value = SalesforceIds.To18(id15) }; // a 15-character id matches its 18-character form, as in Salesforce
         if (ok)
             return literal;
         var expected = field.Type switch
