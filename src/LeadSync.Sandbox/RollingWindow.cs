@@ -13,11 +13,17 @@ internal sealed class RollingWindow(int max, TimeSpan window)
     /// <summary>Returns false when the window is full; <paramref name="remaining"/> is what is left after this request.</summary>
     public bool TryAcquire(DateTimeOffset now, out int remaining)
     {
+        if (max <= 0)
+        {
+            remaining = 0;
+            return true;
+        }
+
         lock (_sync)
         {
             while (_hits.Count > 0 && now - _hits.Peek() >= window)
                 _hits.Dequeue();
-            if (max > 0 && _hits.Count >= max)
+            if (_hits.Count >= max)
             {
                 remaining = 0;
                 return false;
