@@ -36,7 +36,7 @@ public readonly record struct LeadFeatures
     /// <summary>Trimmed fit field values by the model's field index; null when absent or blank (kept for explanations).</summary>
     internal string?[] FieldValues { get; }
 
-    /// <summary>Fit field values parsed as invariant numbers; NaN when not numeric.</summary>
+    /// <summary>Values of fields read by Range rules, parsed as invariant numbers; NaN when not numeric or not needed.</summary>
     internal double[] FieldNumbers { get; }
 
     /// <summary>HubSpot's own score when blending is configured; NaN when absent.</summary>

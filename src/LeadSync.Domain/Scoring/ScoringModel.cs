@@ -24,6 +24,7 @@ public sealed class ScoringModel
     private readonly BehaviourSlot[] _behaviour;
     private readonly FitSlot[] _fit;
     private readonly FieldRef[] _fields;
+    private readonly bool[] _numericFields;
     private readonly double _behaviourMax;
     private readonly double _fitMax;
     private readonly double _behaviourWeight;
@@ -78,6 +79,13 @@ public sealed class ScoringModel
         })];
 
         _fields = [.. fields];
+
+        // Parsing numbers is a large part of extraction; only Range rules read them (dates are parsed separately).
+        _numericFields = new bool[_fields.Length];
+        foreach (var rule in _fit.Where(r => r.Operator == FitOperator.Range))
+        {
+            _numericFields[rule.FieldIndex] = true;
+        }
         _behaviourMax = options.BehaviourMax;
         _fitMax = options.FitMax;
         _behaviourWeight = options.BehaviourWeight;
@@ -155,7 +163,7 @@ public sealed class ScoringModel
             }
 
             values[i] = value;
-            numbers[i] = value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            numbers[i] = value is not null && _numericFields[i] && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
                 ? number
                 : double.NaN;
         }
