@@ -64,10 +64,13 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
     // ---- Incremental read ---------------------------------------------------------------------
 
     /// <remarks>
-    /// Search pages are sorted by lastmodifieddate only (HubSpot accepts one sort). Before the next page would pass the
-    /// result window, the read re-anchors: a new search from the last timestamp seen, skipping ids already yielded at that
-    /// timestamp. When one timestamp alone fills the window, that timestamp is read again pinned (GTE and LTE it), sorted
-    /// by hs_object_id with hs_object_id GT the last id, re-anchoring on the id; then the read resumes strictly after it.
+    /// HubSpot sorts search results by one property only, so ties on lastmodifieddate come back in no particular id
+    /// order. To honour the port's (modified time, id) order, the records sharing a page's last timestamp are held
+    /// back until a later page shows a later timestamp, then released sorted by id; the hold-back never exceeds a page.
+    /// When one timestamp fills a whole page, that timestamp is read on its own: pinned (GTE and LTE it), sorted by
+    /// hs_object_id, paged and re-anchored with hs_object_id GT the last id; then the read resumes strictly after it.
+    /// Before the next page would pass the result window (10,000), the read re-anchors with a new search GTE the held
+    /// timestamp; everything released so far is strictly older, so nothing repeats and nothing is skipped.
     /// </remarks>
     public async IAsyncEnumerable<IReadOnlyList<MarketingContact>> ReadChangedAsync(
         ChangeCursor since, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -75,13 +78,16 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         var props = WithModifiedDate(properties);
         var cursorMs = since.ModifiedAt.ToUnixTimeMilliseconds();
         var anchorMs = cursorMs;
-        var lastMs = long.MinValue;
-        var seenAtLast = new HashSet<string>(StringComparer.Ordinal);
+        var held = new Dictionary<string, MarketingContact>(StringComparer.Ordinal); // all at heldMs
+        var heldMs = long.MinValue;
         var byId = false;
         string? idFloor = null;
         string? lastIdInMode = null;
         string? after = null;
         var offset = 0;
+
+        bool AfterCursor(MarketingContact c) =>
+            since.LastId is null || c.ModifiedAt.ToUnixTimeMilliseconds() != cursorMs || CompareIds(c.Id, since.LastId) > 0;
 
         while (true)
         {
@@ -94,86 +100,110 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
                     [new SearchSort(ModifiedProperty, "ASCENDING")], props, _options.PageSize, after);
 
             var page = await SendAsync("search", (api, ct) => api.SearchContactsAsync(request, ct), HubSpotJsonContext.Default.SearchResponse, cancellationToken);
-            var results = page.Results ?? [];
-            var batch = new List<MarketingContact>(results.Count);
-            foreach (var result in results)
-            {
-                var contact = ToContact(result);
-                var ms = contact.ModifiedAt.ToUnixTimeMilliseconds();
-                if (ms == cursorMs && since.LastId is not null && CompareIds(contact.Id, since.LastId) <= 0)
-                {
-                    continue; // already processed under the cursor's tie-break
-                }
-
-                if (ms == lastMs)
-                {
-                    if (!seenAtLast.Add(contact.Id))
-                    {
-                        continue; // returned again by a re-anchored search
-                    }
-                }
-                else if (ms > lastMs)
-                {
-                    lastMs = ms;
-                    seenAtLast.Clear();
-                    seenAtLast.Add(contact.Id);
-                }
-
-                batch.Add(contact);
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch;
-            }
-
-            if (byId && results.Count > 0)
-            {
-                lastIdInMode = results[^1].Id; // becomes the floor only at the next re-anchor: "after" is relative to the current filter
-            }
-
+            var results = (page.Results ?? []).Select(ToContact).ToList();
             offset += results.Count;
             var next = page.Paging?.Next?.After;
-            if (string.IsNullOrEmpty(next) || results.Count == 0)
+            var exhausted = string.IsNullOrEmpty(next) || results.Count == 0;
+
+            if (byId)
             {
-                if (!byId)
+                // Already in (timestamp, id) order: one timestamp, sorted by id by the API.
+                var batch = results.Where(AfterCursor).ToList();
+                if (batch.Count > 0)
                 {
-                    yield break;
+                    yield return batch;
                 }
 
-                // The crowded timestamp is exhausted: continue strictly after it.
-                byId = false;
-                idFloor = null;
-                anchorMs++;
+                if (results.Count > 0)
+                {
+                    lastIdInMode = results[^1].Id; // the floor only at the next re-anchor: "after" is relative to the current filter
+                }
+
+                if (exhausted)
+                {
+                    byId = false;
+                    idFloor = null;
+                    anchorMs++;
+                    after = null;
+                    offset = 0;
+                }
+                else if (offset + _options.PageSize > _options.SearchResultWindow)
+                {
+                    idFloor = lastIdInMode;
+                    after = null;
+                    offset = 0;
+                    Log.SearchReanchored(_logger, _connection, _options.SearchResultWindow, DateTimeOffset.FromUnixTimeMilliseconds(anchorMs), "by id within one timestamp");
+                }
+                else
+                {
+                    after = next;
+                }
+
+                continue;
+            }
+
+            var pool = held.Values.Concat(results.Where(r => !held.ContainsKey(r.Id))).ToList();
+            held.Clear();
+            if (exhausted)
+            {
+                var rest = SortForCursor(pool.Where(AfterCursor));
+                if (rest.Count > 0)
+                {
+                    yield return rest;
+                }
+
+                yield break;
+            }
+
+            var maxMs = pool.Max(c => c.ModifiedAt.ToUnixTimeMilliseconds());
+            var release = SortForCursor(pool.Where(c => c.ModifiedAt.ToUnixTimeMilliseconds() < maxMs && AfterCursor(c)));
+            var tied = pool.Where(c => c.ModifiedAt.ToUnixTimeMilliseconds() == maxMs).ToList();
+            if (release.Count > 0)
+            {
+                yield return release;
+            }
+
+            if (tied.Count >= _options.PageSize)
+            {
+                // One timestamp fills a page: its id order cannot be established from time-sorted pages.
+                byId = true;
+                anchorMs = maxMs;
+                idFloor = maxMs == cursorMs ? since.LastId : null;
                 after = null;
                 offset = 0;
                 continue;
             }
 
+            heldMs = maxMs;
+            foreach (var contact in tied)
+            {
+                held[contact.Id] = contact;
+            }
+
             if (offset + _options.PageSize > _options.SearchResultWindow)
             {
-                if (!byId && lastMs > anchorMs)
-                {
-                    anchorMs = lastMs;
-                }
-                else if (!byId)
-                {
-                    byId = true;
-                    idFloor = anchorMs == cursorMs ? since.LastId : null;
-                }
-                else
-                {
-                    idFloor = lastIdInMode;
-                }
-
-                Log.SearchReanchored(_logger, _connection, _options.SearchResultWindow, DateTimeOffset.FromUnixTimeMilliseconds(anchorMs), byId ? "by id within one timestamp" : "by timestamp");
+                // Everything released is older than heldMs; the held records come back with the new search.
+                anchorMs = heldMs;
+                held.Clear();
                 after = null;
                 offset = 0;
+                Log.SearchReanchored(_logger, _connection, _options.SearchResultWindow, DateTimeOffset.FromUnixTimeMilliseconds(anchorMs), "by timestamp");
                 continue;
             }
 
             after = next;
         }
+    }
+
+    private static List<MarketingContact> SortForCursor(IEnumerable<MarketingContact> contacts)
+    {
+        var list = contacts.ToList();
+        list.Sort((a, b) =>
+        {
+            var byTime = a.ModifiedAt.ToUnixTimeMilliseconds().CompareTo(b.ModifiedAt.ToUnixTimeMilliseconds());
+            return byTime != 0 ? byTime : CompareIds(a.Id, b.Id);
+        });
+        return list;
     }
 
     private static List<SearchFilter> IdFilters(long ms, string? idFloor)
