@@ -61,8 +61,17 @@ internal sealed partial class CycleRun
 
     private string Name => _connection.Name;
 
-    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    /// <summary>True when a stop was requested and the cycle ended early at a safe point (between batches).</summary>
+    public bool StoppedEarly { get; private set; }
+
+    /// <summary>
+    /// Runs the cycle. <paramref name="stopRequested"/> is honoured only between batches — a batch that started is
+    /// finished (its writes, ledger and records settled) — and the watermarks do not move after an early stop.
+    /// Each API call has its own timeouts in the connectors' resilience pipelines.
+    /// </summary>
+    public async Task ExecuteAsync(CancellationToken stopRequested)
     {
+        var cancellationToken = CancellationToken.None;
         if (!DryRun)
         {
             await _processor.ResumeOpenAssignmentsAsync(cancellationToken);
@@ -79,6 +88,11 @@ internal sealed partial class CycleRun
             _tally.LeadsRead += page.Count;
             await ProcessHubSpotPageAsync(page, cancellationToken);
             newHubSpotMark = Max(newHubSpotMark, page.Select(c => new ChangeCursor(c.ModifiedAt, c.Id)));
+            if (stopRequested.IsCancellationRequested)
+            {
+                StoppedEarly = true;
+                return;
+            }
         }
 
         var newSalesforceMark = salesforceMark;
@@ -88,6 +102,11 @@ internal sealed partial class CycleRun
             _tally.LeadsRead += page.Count;
             await ProcessSalesforcePageAsync(page, cancellationToken);
             newSalesforceMark = Max(newSalesforceMark, page.Select(l => new ChangeCursor(l.ModifiedAt, l.Id)));
+            if (stopRequested.IsCancellationRequested)
+            {
+                StoppedEarly = true;
+                return;
+            }
         }
 
         await ProcessRetryRequestsAsync(cancellationToken);
@@ -211,7 +230,7 @@ internal sealed partial class CycleRun
         var result = new List<Person>(persons.Count);
         foreach (var person in persons)
         {
-            if (person.Record is null && person.HubSpot is not null && byHubSpotId.TryGetValue(person.HubSpot.Id, out var record))
+            if (person.QuarantineReason is null && person.Record is null && person.HubSpot is not null && byHubSpotId.TryGetValue(person.HubSpot.Id, out var record))
             {
                 if (_processedLeadKeys.Contains(record.LeadKey))
                 {
@@ -368,9 +387,13 @@ internal sealed partial class CycleRun
                 .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             foreach (var person in emailMatched)
             {
-                if (siblings.TryGetValue(EmailMask.Normalize(person.Salesforce!.Email)!, out var candidates))
+                if (siblings.TryGetValue(EmailMask.Normalize(person.Salesforce!.Email)!, out var candidates)
+                    && Ambiguity(candidates) is { } reason)
                 {
-                    MatchByEmail(person, candidates, SystemKind.Salesforce, person.Salesforce.Id);
+                    // This lead is the subject: it stays, its would-be HubSpot match is not guessed.
+                    person.HubSpot = null;
+                    person.QuarantineReason = reason;
+                    person.QuarantineSystem = SystemKind.Salesforce;
                 }
             }
         }
@@ -378,18 +401,26 @@ internal sealed partial class CycleRun
 
     private static void MatchByEmail(Person person, List<CrmLead> candidates, SystemKind system, string recordId)
     {
-        var open = candidates.Where(l => !l.IsConverted).ToList();
-        if (open.Count > 1 || (open.Count == 0 && candidates.Count > 1))
+        if (Ambiguity(candidates) is { } reason)
         {
             person.Salesforce = null;
-            person.QuarantineReason = FormattableString.Invariant(
-                $"ambiguous match: {candidates.Count} Salesforce leads share this email ({string.Join(", ", candidates.Select(c => c.Id))}); LeadSync does not guess — merge them or link one via the cross-reference field");
+            person.QuarantineReason = reason;
             person.QuarantineSystem = system;
             _ = recordId;
             return;
         }
 
-        person.Salesforce = open.Count == 1 ? open[0] : candidates[0];
+        person.Salesforce = candidates.Find(l => !l.IsConverted) ?? candidates[0];
+    }
+
+    /// <summary>Several open Salesforce leads with one email (Salesforce allows it) cannot be matched by email: say why.</summary>
+    private static string? Ambiguity(List<CrmLead> candidates)
+    {
+        var open = candidates.Count(l => !l.IsConverted);
+        return open > 1 || (open == 0 && candidates.Count > 1)
+            ? FormattableString.Invariant(
+                $"ambiguous match: {candidates.Count} Salesforce leads share this email ({string.Join(", ", candidates.Select(c => c.Id))}); LeadSync does not guess — merge them or link one via the cross-reference field")
+            : null;
     }
 
     private async Task ProcessRetryRequestsAsync(CancellationToken cancellationToken)
