@@ -47,6 +47,11 @@ public sealed partial class SyncEngine(
         try
         {
             await run.ExecuteAsync(cancellationToken);
+            if (run.StoppedEarly)
+            {
+                error = "stopped at a safe point on shutdown; watermarks not advanced, the next cycle continues";
+                LogCycleCancelled(logger, connection.Name, cycleId);
+            }
         }
         catch (ExternalApiException ex)
         {
@@ -73,6 +78,12 @@ public sealed partial class SyncEngine(
             await store.RecordCycleAsync(
                 new CycleRecord(connection.Name, cycleId, mode.ToString(), startedAt, finishedAt, report.Succeeded, Summarize(report)),
                 CancellationToken.None);
+        }
+
+        if (report.HandoffLatencies.Count > 0)
+        {
+            var sorted = report.HandoffLatencies.Order().ToList();
+            LogHandoffLatency(logger, connection.Name, sorted.Count, Percentile(sorted, 0.50).TotalSeconds, Percentile(sorted, 0.95).TotalSeconds);
         }
 
         LogCycleFinished(
@@ -105,11 +116,18 @@ public sealed partial class SyncEngine(
         }
     }
 
+    /// <summary>Nearest-rank percentile of an ascending list.</summary>
+    public static TimeSpan Percentile(IReadOnlyList<TimeSpan> sorted, double p) =>
+        sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
     private static CycleReport Empty(SyncConnection c, string cycleId, CycleMode mode, DateTimeOffset at, bool skipped, string? error) =>
         new(c.Name, cycleId, mode, at, at, Succeeded: skipped, Skipped: skipped, error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [], [], []);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cycle {CycleId} of connection {Connection} starting ({Mode})")]
     private static partial void LogCycleStarting(ILogger logger, string connection, string cycleId, CycleMode mode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff latency of connection {Connection} over {Count} handoffs: p50 {P50Seconds:F1} s, p95 {P95Seconds:F1} s (first seen at the threshold → owner written in Salesforce)")]
+    private static partial void LogHandoffLatency(ILogger logger, string connection, int count, double p50Seconds, double p95Seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cycle of connection {Connection} skipped: another worker holds its lock")]
     private static partial void LogSkippedLocked(ILogger logger, string connection);

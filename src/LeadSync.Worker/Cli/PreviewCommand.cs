@@ -38,7 +38,17 @@ public static class PreviewCommand
             var file = parse.GetValue(scoring)!;
             var proposedConfig = ConfigurationLoader.LoadFile(file.FullName);
             var section = proposedConfig.GetSection("LeadSync:Scoring");
-            var proposed = (section.Exists() ? section.Get<ScoringOptions>() : proposedConfig.Get<ScoringOptions>()) ?? new ScoringOptions();
+            ScoringOptions proposed;
+            try
+            {
+                proposed = (section.Exists() ? section.Get<ScoringOptions>(o => o.ErrorOnUnknownConfiguration = true) : proposedConfig.Get<ScoringOptions>(o => o.ErrorOnUnknownConfiguration = true)) ?? new ScoringOptions();
+            }
+            catch (InvalidOperationException ex)
+            {
+                await io.Error.WriteLineAsync($"error: {file.Name} cannot be read as a scoring model: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
             var settings = loaded.Settings.Connections.FirstOrDefault(c => string.Equals(c.Name, parse.GetValue(connectionOption), StringComparison.OrdinalIgnoreCase));
             if (settings is null)
             {

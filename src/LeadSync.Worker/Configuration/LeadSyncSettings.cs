@@ -119,7 +119,7 @@ public sealed class LeadSyncSettings
             if (entry is not null && entry.GetSection(section).Exists())
             {
                 paths[section] = $"{entryPath}:{section}";
-                return entry.GetSection(section).Get<T>() ?? fallback();
+                return entry.GetSection(section).Get<T>(Strict) ?? fallback();
             }
 
             paths[section] = $"LeadSync:{section}";
@@ -144,10 +144,13 @@ public sealed class LeadSyncSettings
             paths);
     }
 
+    /// <summary>A key no setting has (a typo such as "Thresold") is an error, not a silently ignored line.</summary>
+    private static void Strict(BinderOptions options) => options.ErrorOnUnknownConfiguration = true;
+
     private static T Section<T>(IConfigurationSection root, string name, Func<T> fallback)
         where T : class
     {
         var section = root.GetSection(name);
-        return section.Exists() ? section.Get<T>() ?? fallback() : fallback();
+        return section.Exists() ? section.Get<T>(Strict) ?? fallback() : fallback();
     }
 }

@@ -99,9 +99,10 @@ public sealed class DemoRunner(CommandIo io)
 
         if (latencies.Count > 0)
         {
+            var sorted = latencies.Order().ToList();
             io.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"handoff latency (first seen at 71+ → owner written in Salesforce): p50 {Percentile(latencies, 0.50).TotalSeconds:F1} s, p95 {Percentile(latencies, 0.95).TotalSeconds:F1} s over {latencies.Count} handoffs"));
+                $"handoff latency (first seen at 71+ → owner written in Salesforce): p50 {SyncEngine.Percentile(sorted, 0.50).TotalSeconds:F1} s, p95 {SyncEngine.Percentile(sorted, 0.95).TotalSeconds:F1} s over {latencies.Count} handoffs"));
         }
 
         var known = 0;
@@ -137,10 +138,4 @@ public sealed class DemoRunner(CommandIo io)
         }
     }
 
-    private static TimeSpan Percentile(List<TimeSpan> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        var index = (int)Math.Ceiling(p * sorted.Count) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
-    }
 }
