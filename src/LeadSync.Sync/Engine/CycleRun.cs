@@ -38,6 +38,9 @@ internal sealed partial class CycleRun
     private readonly HashSet<string> _processedLeadKeys = new(StringComparer.Ordinal);
     private readonly CycleTally _tally = new();
 
+    /// <summary>Set while an admin's retry requests are processed: those records are decided again even though unchanged.</summary>
+    private bool _retrying;
+
     public CycleRun(
         SyncConnection connection,
         CycleMode mode,
@@ -255,6 +258,7 @@ internal sealed partial class CycleRun
     /// </summary>
     private bool AlreadySettled(IReadOnlyDictionary<string, string?>? lastSeen, DateTimeOffset modifiedAt) =>
         _mode != CycleMode.Reconcile
+        && !_retrying
         && lastSeen is not null
         && lastSeen.TryGetValue(BatchProcessor.ModifiedMarker, out var marker)
         && DateTimeOffset.TryParse(marker, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var settled)
@@ -431,6 +435,19 @@ internal sealed partial class CycleRun
             return;
         }
 
+        _retrying = true;
+        try
+        {
+            await ProcessRetriesAsync(requests, cancellationToken);
+        }
+        finally
+        {
+            _retrying = false;
+        }
+    }
+
+    private async Task ProcessRetriesAsync(IReadOnlyList<QuarantineItem> requests, CancellationToken cancellationToken)
+    {
         var hubSpotIds = requests.Where(r => r.System == SystemKind.HubSpot).Select(r => r.RecordId).ToList();
         var salesforceIds = requests.Where(r => r.System == SystemKind.Salesforce).Select(r => r.RecordId).ToList();
         if (hubSpotIds.Count > 0)

@@ -355,7 +355,9 @@ internal sealed class LeadDecider(ConnectionModel model)
     {
         var person = plan.Person;
         var record = person.Record;
-        var lastSeenHubSpot = hubSpotFailed || person.HubSpot is null
+        // A person whose writes failed on either side is not settled: remembering the values seen now would make the
+        // next look (a retry, or the next change) take the unpropagated edit for the settled state and drop it.
+        var lastSeenHubSpot = hubSpotFailed || salesforceFailed || person.HubSpot is null
             ? record?.LastSeenHubSpot ?? Empty
             : Seen(person.HubSpot.Properties, plan.HubSpotWrites, person.HubSpot.ModifiedAt);
         var salesforceSource = person.Salesforce?.Fields;
