@@ -57,6 +57,11 @@ public static class SyncCommand
             }
 
             await store.MigrateAsync(ct);
+            if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, selected, io.Error, ct))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             var mode = parse.GetValue(dryRun) ? CycleMode.DryRun : parse.GetValue(reconcile) ? CycleMode.Reconcile : CycleMode.Incremental;
             var reports = new List<CycleReport>();
             foreach (var target in selected)

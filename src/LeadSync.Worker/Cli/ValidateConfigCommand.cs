@@ -1,5 +1,7 @@
 using System.CommandLine;
 using LeadSync.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
 
 namespace LeadSync.Worker.Cli;
 
@@ -8,18 +10,28 @@ public static class ValidateConfigCommand
 {
     public static Command Create(CommandIo io)
     {
-        var command = new Command("validate-config", "Check the whole configuration and print every problem with its JSON path, what is wrong and what is allowed.\n\nExamples:\n  leadsync validate-config\n  leadsync validate-config --config prod.json");
-        command.SetAction((parse, _) =>
+        var live = new Option<bool>("--live") { Description = "Also check mappings, value maps and scoring properties against the live portal and org (reads their metadata)" };
+        var command = new Command("validate-config", "Check the whole configuration and print every problem with its JSON path, what is wrong and what is allowed.\n\nExamples:\n  leadsync validate-config\n  leadsync validate-config --config prod.json --live") { live };
+        command.SetAction(async (parse, ct) =>
         {
             var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
             if (loaded is null)
             {
-                return Task.FromResult(ExitCodes.InvalidInput);
+                return ExitCodes.InvalidInput;
+            }
+
+            if (parse.GetValue(live))
+            {
+                using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+                if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, host.Services.GetRequiredService<ConnectionRegistry>().All, io.Error, ct))
+                {
+                    return ExitCodes.InvalidInput;
+                }
             }
 
             var connections = string.Join(", ", loaded.Settings.Connections.Select(c => c.Name));
-            io.Out.WriteLine($"configuration OK: {loaded.Settings.Connections.Count} connection(s) ({connections}), state {loaded.Settings.State.Provider}");
-            return Task.FromResult(ExitCodes.Success);
+            io.Out.WriteLine($"configuration OK: {loaded.Settings.Connections.Count} connection(s) ({connections}), state {loaded.Settings.State.Provider}{(parse.GetValue(live) ? ", rules agree with the live systems" : string.Empty)}");
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -42,6 +42,11 @@ public sealed class DemoRunner(CommandIo io)
         await store.MigrateAsync(cancellationToken);
         var engine = host.Services.GetRequiredService<SyncEngine>();
         var connection = host.Services.GetRequiredService<ConnectionRegistry>().All.First();
+        if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, [connection], io.Error, cancellationToken))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
         io.Out.WriteLine($"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
 
         var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
