@@ -141,6 +141,19 @@ internal sealed partial class CycleRun
             _tally.QuarantineNotices.Take(MaxReportedChanges).ToList(),
             _tally.HandoffLatencies);
 
+    /// <summary>
+    /// Two lead records can claim one id (an "sf-" record and an "hs-" record linked to the same person in one cycle);
+    /// a duplicate must not fail every cycle from then on, so the linked, most recently settled record wins.
+    /// </summary>
+    private static Dictionary<string, LeadRecord> ByKey(IReadOnlyList<LeadRecord> records, Func<LeadRecord, string?> key) =>
+        records
+            .Where(r => key(r) is not null)
+            .GroupBy(r => key(r)!, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => g.OrderByDescending(r => r.HubSpotId is not null && r.SalesforceId is not null).ThenByDescending(r => r.UpdatedAt).First(),
+                StringComparer.Ordinal);
+
     private static ChangeCursor ReadFrom(ChangeCursor? mark, TimeSpan overlap) =>
         mark is null ? ChangeCursor.Beginning : new ChangeCursor(mark.ModifiedAt - overlap, null);
 
@@ -162,7 +175,7 @@ internal sealed partial class CycleRun
     private async Task ProcessHubSpotPageAsync(IReadOnlyList<MarketingContact> page, CancellationToken cancellationToken)
     {
         var records = await _store.FindLeadsAsync(Name, page.Select(c => c.Id).ToList(), [], cancellationToken);
-        var byHubSpotId = records.Where(r => r.HubSpotId is not null).ToDictionary(r => r.HubSpotId!, StringComparer.Ordinal);
+        var byHubSpotId = ByKey(records, r => r.HubSpotId);
         var persons = new List<Person>(page.Count);
         foreach (var contact in page)
         {
@@ -188,7 +201,7 @@ internal sealed partial class CycleRun
     private async Task ProcessSalesforcePageAsync(IReadOnlyList<CrmLead> page, CancellationToken cancellationToken)
     {
         var records = await _store.FindLeadsAsync(Name, [], page.Select(l => l.Id).ToList(), cancellationToken);
-        var bySalesforceId = records.Where(r => r.SalesforceId is not null).ToDictionary(r => r.SalesforceId!, StringComparer.Ordinal);
+        var bySalesforceId = ByKey(records, r => r.SalesforceId);
         var persons = new List<Person>(page.Count);
         foreach (var lead in page)
         {
@@ -229,7 +242,7 @@ internal sealed partial class CycleRun
             return persons;
         }
 
-        var byHubSpotId = existing.Where(r => r.HubSpotId is not null).ToDictionary(r => r.HubSpotId!, StringComparer.Ordinal);
+        var byHubSpotId = ByKey(existing, r => r.HubSpotId);
         var result = new List<Person>(persons.Count);
         foreach (var person in persons)
         {
