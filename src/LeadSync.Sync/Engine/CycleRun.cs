@@ -35,6 +35,7 @@ internal sealed partial class CycleRun
     private readonly IStateStore _store;
     private readonly ILogger _logger;
     private readonly BatchProcessor _processor;
+    private readonly TimeProvider _time;
     private readonly HashSet<string> _processedLeadKeys = new(StringComparer.Ordinal);
     private readonly CycleTally _tally = new();
 
@@ -57,6 +58,7 @@ internal sealed partial class CycleRun
         _startedAt = startedAt;
         _store = store;
         _logger = logger;
+        _time = time;
         _processor = new BatchProcessor(connection, mode, cycleId, store, time, referenceData, logger, _tally);
     }
 
@@ -85,8 +87,9 @@ internal sealed partial class CycleRun
         var salesforceMark = _mode == CycleMode.Reconcile ? null : await _store.GetWatermarkAsync(Name, SystemKind.Salesforce, cancellationToken);
 
         var newHubSpotMark = hubSpotMark;
+        var hubSpotHorizon = _time.GetUtcNow() - overlap;
         await foreach (var page in _connection.Marketing.ReadChangedAsync(
-            ReadFrom(hubSpotMark, overlap), _connection.Model.HubSpotProperties, cancellationToken))
+            hubSpotMark ?? ChangeCursor.Beginning, _connection.Model.HubSpotProperties, cancellationToken))
         {
             _tally.LeadsRead += page.Count;
             await ProcessHubSpotPageAsync(page, cancellationToken);
@@ -99,8 +102,9 @@ internal sealed partial class CycleRun
         }
 
         var newSalesforceMark = salesforceMark;
+        var salesforceHorizon = _time.GetUtcNow() - overlap;
         await foreach (var page in _connection.Crm.ReadChangedAsync(
-            ReadFrom(salesforceMark, overlap), _connection.Model.SalesforceFields, cancellationToken))
+            salesforceMark ?? ChangeCursor.Beginning, _connection.Model.SalesforceFields, cancellationToken))
         {
             _tally.LeadsRead += page.Count;
             await ProcessSalesforcePageAsync(page, cancellationToken);
@@ -120,6 +124,8 @@ internal sealed partial class CycleRun
         }
 
         // Everything read has been written, quarantined or recorded: only now may the watermarks move.
+        newHubSpotMark = Settled(newHubSpotMark, hubSpotMark, hubSpotHorizon);
+        newSalesforceMark = Settled(newSalesforceMark, salesforceMark, salesforceHorizon);
         if (newHubSpotMark is not null && newHubSpotMark != hubSpotMark)
         {
             await _store.SetWatermarkAsync(Name, SystemKind.HubSpot, newHubSpotMark, cancellationToken);
@@ -154,8 +160,22 @@ internal sealed partial class CycleRun
                 g => g.OrderByDescending(r => r.HubSpotId is not null && r.SalesforceId is not null).ThenByDescending(r => r.UpdatedAt).First(),
                 StringComparer.Ordinal);
 
-    private static ChangeCursor ReadFrom(ChangeCursor? mark, TimeSpan overlap) =>
-        mark is null ? ChangeCursor.Beginning : new ChangeCursor(mark.ModifiedAt - overlap, null);
+    /// <summary>
+    /// The watermark never passes the read's horizon (read start − overlap): a record modified just before the read
+    /// may still be missing from a search index or come from a skewed clock, so the next read starts at the horizon and
+    /// sees it. Once the systems are quiet, the watermark is the last record seen (with its id as tie-break), so a
+    /// no-change cycle reads nothing it has already settled: one call per system, whatever the number of leads.
+    /// </summary>
+    private static ChangeCursor? Settled(ChangeCursor? maxSeen, ChangeCursor? previous, DateTimeOffset horizon)
+    {
+        if (maxSeen is null)
+        {
+            return previous;
+        }
+
+        var settled = maxSeen.ModifiedAt <= horizon ? maxSeen : new ChangeCursor(horizon, null);
+        return previous is not null && settled.ModifiedAt < previous.ModifiedAt ? previous : settled;
+    }
 
     private static ChangeCursor? Max(ChangeCursor? current, IEnumerable<ChangeCursor> candidates)
     {
@@ -195,7 +215,47 @@ internal sealed partial class CycleRun
         }
 
         await AttachSalesforceCounterpartsAsync(persons, cancellationToken);
+
+        // A HubSpot contact matched by email to a Salesforce lead LeadSync already tracks on its own ("sf-" record)
+        // joins that record, so one person never gets two lead records.
+        persons = await RekeyBySalesforceRecordAsync(persons, cancellationToken);
         await SettleAsync(persons, cancellationToken);
+    }
+
+    private async Task<List<Person>> RekeyBySalesforceRecordAsync(List<Person> persons, CancellationToken cancellationToken)
+    {
+        var unlinked = persons.Where(p => p.Record is null && p.Salesforce is not null && p.QuarantineReason is null).Select(p => p.Salesforce!.Id).ToList();
+        if (unlinked.Count == 0)
+        {
+            return persons;
+        }
+
+        var existing = ByKey(await _store.FindLeadsAsync(Name, [], unlinked, cancellationToken), r => r.SalesforceId);
+        if (existing.Count == 0)
+        {
+            return persons;
+        }
+
+        var result = new List<Person>(persons.Count);
+        foreach (var person in persons)
+        {
+            if (person.Record is null && person.Salesforce is not null && person.QuarantineReason is null
+                && existing.TryGetValue(person.Salesforce.Id, out var record) && record.HubSpotId is null)
+            {
+                if (_processedLeadKeys.Contains(record.LeadKey))
+                {
+                    continue;
+                }
+
+                result.Add(new Person(record.LeadKey, person.HubSpot, person.Salesforce, record));
+            }
+            else
+            {
+                result.Add(person);
+            }
+        }
+
+        return result;
     }
 
     private async Task ProcessSalesforcePageAsync(IReadOnlyList<CrmLead> page, CancellationToken cancellationToken)
