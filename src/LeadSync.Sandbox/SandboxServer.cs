@@ -102,6 +102,8 @@ public sealed class SandboxServer : IAsyncDisposable
                     await hubSpotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/services"))
                     await salesforceApi.HandleAsync(context);
+                else if (path.StartsWithSegments("/_sandbox"))
+                    await SandboxAdmin.HandleAsync(context, stats, hubSpot, salesforce, time);
                 else
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
             }

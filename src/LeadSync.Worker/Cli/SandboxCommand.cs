@@ -18,16 +18,25 @@ public static class SandboxCommand
         });
         var leads = DemoCommand.LeadsOption();
         var seed = DemoCommand.SeedOption();
+        var hubSpotRate = new Option<int>("--hubspot-rate") { Description = "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", DefaultValueFactory = _ => 100 };
+        var searchRate = new Option<int>("--search-rate") { Description = "HubSpot search requests per second (published: 4; 0 disables the limit)", DefaultValueFactory = _ => 4 };
         var command = new Command(
             "sandbox",
             "Serve the stateful HubSpot and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
         {
-            port, leads, seed,
+            port, leads, seed, hubSpotRate, searchRate,
         };
         command.SetAction(async (parse, ct) =>
         {
             await using var sandbox = await SandboxServer.StartAsync(
-                new SandboxOptions { Port = parse.GetValue(port), LeadCount = parse.GetValue(leads), Seed = parse.GetValue(seed) },
+                new SandboxOptions
+                {
+                    Port = parse.GetValue(port),
+                    LeadCount = parse.GetValue(leads),
+                    Seed = parse.GetValue(seed),
+                    HubSpotRequestsPerTenSeconds = parse.GetValue(hubSpotRate),
+                    HubSpotSearchRequestsPerSecond = parse.GetValue(searchRate),
+                },
                 ct: ct);
             var o = sandbox.Options;
             io.Out.WriteLine($"sandbox listening on {sandbox.BaseUrl} (seed {o.Seed}, {o.LeadCount} leads, {o.RepCount} reps)");
@@ -37,6 +46,7 @@ public static class SandboxCommand
             io.Out.WriteLine($"  export LeadSync__HubSpot__BaseUrl={sandbox.HubSpotBaseUrl} LeadSync__HubSpot__AccessToken={o.HubSpotAccessToken}");
             io.Out.WriteLine($"  export LeadSync__Salesforce__LoginUrl={sandbox.SalesforceLoginUrl} LeadSync__Salesforce__ClientId={o.SalesforceClientId} LeadSync__Salesforce__ClientSecret={o.SalesforceClientSecret}");
             io.Out.WriteLine("  leadsync sync --once");
+            io.Out.WriteLine($"  sandbox control: GET {sandbox.BaseUrl}_sandbox/stats, POST {sandbox.BaseUrl}_sandbox/simulate?percent=5&seed=1");
             io.Out.WriteLine("press Ctrl+C to stop");
             try
             {
