@@ -50,6 +50,9 @@ public static class RunCommand
         builder.Services.AddHostedService<StateMigrationService>();
         builder.Services.AddLeadSync(settings);
         builder.Services.AddLeadSyncScheduling(settings);
+        // Singletons: the freshness check keeps the process start as its grace period (a per-probe instance would not).
+        builder.Services.AddSingleton<StateStoreHealthCheck>();
+        builder.Services.AddSingleton<CycleFreshnessHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"])
             .AddCheck<CycleFreshnessHealthCheck>("cycle-freshness", tags: ["ready"]);

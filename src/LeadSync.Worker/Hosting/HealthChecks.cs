@@ -25,8 +25,13 @@ public sealed class StateStoreHealthCheck(IStateStore store) : IHealthCheck
 
 /// <summary>
 /// Ready only while every connection's last successful cycle is younger than three sync intervals (read from the
-/// shared state, so in a cluster it does not matter which node ran it). A fresh process gets the same grace.
+/// shared state, so in a cluster it does not matter which node ran it). A fresh process gets the same grace from its
+/// start, so a restart after downtime is not reported stale before its first cycle could have run.
 /// </summary>
+/// <remarks>
+/// Registered as a singleton (see <see cref="Cli.RunCommand"/>): the health-check service otherwise creates a new instance
+/// per probe, which would restart the grace period on every request and never report a connection that has not synced.
+/// </remarks>
 public sealed class CycleFreshnessHealthCheck(IStateStore store, LeadSyncSettings settings, TimeProvider time) : IHealthCheck
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
@@ -39,21 +44,19 @@ public sealed class CycleFreshnessHealthCheck(IStateStore store, LeadSyncSetting
         foreach (var connection in settings.Connections)
         {
             var last = await store.GetLastSuccessfulCycleAsync(connection.Name, cancellationToken);
-            var since = last?.FinishedAt ?? last?.StartedAt ?? _startedAt;
-            if (since < _startedAt && last is null)
-            {
-                since = _startedAt;
-            }
-
+            var lastAt = last?.FinishedAt ?? last?.StartedAt;
+            var since = lastAt is { } at && at > _startedAt ? at : _startedAt;
             if (now - since > allowed)
             {
-                stale.Add($"{connection.Name} (last successful cycle {(last is null ? "never" : $"{(now - since).TotalMinutes:F0} min ago")})");
+                stale.Add(lastAt is { } seen
+                    ? FormattableString.Invariant($"{connection.Name} (last successful cycle {(now - seen).TotalSeconds:F0} s ago)")
+                    : $"{connection.Name} (no successful cycle yet)");
             }
         }
 
         return stale.Count == 0
             ? HealthCheckResult.Healthy("every connection synced within three intervals")
-            : HealthCheckResult.Unhealthy("stale connections: " + string.Join(", ", stale));
+            : HealthCheckResult.Unhealthy("stale connections: " + string.Join(", ", stale) + FormattableString.Invariant($"; allowed {allowed.TotalSeconds:F0} s"));
     }
 
     public static TimeSpan SyncInterval(ScheduleOptions schedule, DateTimeOffset now)

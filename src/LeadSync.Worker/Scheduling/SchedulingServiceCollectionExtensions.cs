@@ -7,6 +7,9 @@ namespace LeadSync.Worker.Scheduling;
 /// <summary>Quartz: three jobs per connection on cron triggers; in-memory, or clustered on PostgreSQL.</summary>
 public static class SchedulingServiceCollectionExtensions
 {
+    /// <summary>Quartz group of every LeadSync job and trigger; keys are <c>{kind}:{connection}</c> and <c>{kind}:{connection}:cron</c>.</summary>
+    public const string JobGroup = "leadsync";
+
     public static IServiceCollection AddLeadSyncScheduling(this IServiceCollection services, LeadSyncSettings settings)
     {
         var schedule = settings.Schedule;
@@ -44,6 +47,7 @@ public static class SchedulingServiceCollectionExtensions
                 });
             }
 
+            quartz.AddJobListener<FireLogListener>([GroupMatcher<JobKey>.GroupEquals(JobGroup)]);
             foreach (var connection in settings.Connections)
             {
                 AddJob<SyncJob>(quartz, connection.Name, "sync", schedule.SyncCron, zone);
@@ -63,7 +67,7 @@ public static class SchedulingServiceCollectionExtensions
     private static void AddJob<TJob>(IQuartzBuilder quartz, string connection, string kind, string cron, TimeZoneInfo zone)
         where TJob : IJob
     {
-        var key = new JobKey($"{kind}:{connection}", "leadsync");
+        var key = new JobKey($"{kind}:{connection}", JobGroup);
         quartz.AddJob<TJob>(job => job
             .WithIdentity(key)
             .UsingJobData(SyncJob.ConnectionKey, connection)
@@ -71,7 +75,7 @@ public static class SchedulingServiceCollectionExtensions
             .RequestRecovery());
         quartz.AddTrigger<TJob>(trigger => trigger
             .ForJob(key)
-            .WithIdentity($"{kind}:{connection}:cron", "leadsync")
+            .WithIdentity($"{kind}:{connection}:cron", JobGroup)
             .WithCronSchedule(cron, c => c
                 .InTimeZone(zone)
                 // After downtime the missed slots collapse into one run, not one per missed slot.
