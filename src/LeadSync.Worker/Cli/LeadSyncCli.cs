@@ -43,7 +43,15 @@ public static class LeadSyncCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // `run` leaves SIGTERM/Ctrl+C to the host, which stops Quartz and waits up to Schedule:ShutdownTimeoutSeconds for the
+            // running cycle's safe point. System.CommandLine's own handling would end the process after 2 s, mid-cycle.
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name == "run")
+            {
+                configuration.ProcessTerminationTimeout = null;
+            }
+
+            return await parse.InvokeAsync(configuration);
         }
         catch (ConfigurationFileException ex)
         {

@@ -61,8 +61,15 @@ public static class SchedulingServiceCollectionExtensions
             // Shutdown waits for running jobs; the engine stops them at the next safe point (between batches).
             options.WaitForJobsToComplete = true;
         });
+        services.AddHostedService<SafePointShutdownService>();
         return services;
     }
+
+    /// <summary>The job keys of every configured connection: sync, SLA and reconciliation.</summary>
+    public static IEnumerable<JobKey> JobKeys(LeadSyncSettings settings) =>
+        settings.Connections.SelectMany(c => Kinds.Select(kind => new JobKey($"{kind}:{c.Name}", JobGroup)));
+
+    private static readonly string[] Kinds = ["sync", "sla", "reconcile"];
 
     private static void AddJob<TJob>(IQuartzBuilder quartz, string connection, string kind, string cron, TimeZoneInfo zone)
         where TJob : IJob
