@@ -142,4 +142,37 @@ public sealed class WorkerRunTests
         Assert.True(reader.GetInt64(0) >= 1, "the running cycle was abandoned instead of recorded");
         Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
     }
+
+    [Fact]
+    public async Task Sigterm_DuringLongCycle_StopsAtASafePointRecordsTheCycleAndExitsZero()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, LeadCount = 5000 });
+        using var dir = new Cli.TempDir();
+        var statePath = Path.Combine(dir.Path, "state.db");
+        var environment = Overrides(sandbox, statePath, 0)
+            .Where(kv => !kv.Key.StartsWith("LeadSync:Health", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value!, StringComparer.Ordinal);
+        await using var worker = WorkerProcess.Start("sigterm", FreePort.Next(), environment, dir.Path);
+
+        await Wait.UntilAsync(
+            () => Task.FromResult(worker.Output.Contains("Cycle ", StringComparison.Ordinal) && worker.Output.Contains("starting (Incremental)", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(40),
+            "the first cycle to start");
+        await Task.Delay(1500);
+        var watch = Stopwatch.StartNew();
+        await worker.TerminateAsync();
+        await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, worker.ExitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"SIGTERM took {watch.Elapsed} to stop the worker");
+        Assert.Matches(@"Cycle \S+ of connection default (cancelled at a safe point|finished)", worker.Output);
+        await using var connection = new SqliteConnection($"Data Source={statePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), count(finished_at) FROM cycle";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.True(reader.GetInt64(0) >= 1, "the running cycle was abandoned instead of recorded:\n" + worker.Output);
+        Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
+    }
 }
