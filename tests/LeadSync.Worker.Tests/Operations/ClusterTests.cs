@@ -86,11 +86,18 @@ public sealed partial class ClusterTests
                 },
                 Left(), "the survivors to recover the killed slot and read every change");
 
-            // SIGTERM: the worker finishes or safely stops its cycle and exits cleanly.
-            var stopping = survivors[0];
-            await stopping.TerminateAsync();
-            await stopping.WaitForExitAsync(TimeSpan.FromSeconds(25));
-            Assert.Equal(0, stopping.ExitCode);
+            // SIGTERM: each survivor stops its cycle at a safe point and exits cleanly; after that every log is final.
+            var terminatedAt = DateTimeOffset.UtcNow;
+            foreach (var survivor in survivors)
+            {
+                await survivor.TerminateAsync();
+            }
+
+            foreach (var survivor in survivors)
+            {
+                await survivor.WaitForExitAsync(TimeSpan.FromSeconds(25));
+                Assert.Equal(0, survivor.ExitCode);
+            }
 
             var all = workers.SelectMany(w => FireLines(w).Select(f => (Worker: w, Fire: f))).Where(x => x.Fire.Job == SyncJob).ToList();
             Assert.True(all.Count(x => x.Fire.Finished) >= 8, $"expected many sync fires, saw {all.Count(x => x.Fire.Finished)}");
@@ -100,16 +107,17 @@ public sealed partial class ClusterTests
             {
                 var finished = slot.Where(x => x.Fire.Finished).ToList();
                 var starts = slot.Where(x => !x.Fire.Finished).ToList();
-                var open = slot.Key == killedSlot || (slot.Key == RunningSyncSlot(stopping) && finished.Count == 0);
-                Assert.True(finished.Count == 1 || (finished.Count == 0 && open), $"slot {slot.Key} finished {finished.Count} times: {Describe(slot)}");
+                Assert.True(finished.Count == 1, $"slot {slot.Key} finished {finished.Count} times: {Describe(slot)}");
                 var recoveries = starts.Count(x => x.Fire.Recovering);
                 Assert.True(
                     starts.Count == 1 || (starts.Count == 2 && recoveries == 1 && starts.Any(x => x.Worker == killed && !x.Fire.Recovering)),
                     $"slot {slot.Key} started {starts.Count} times: {Describe(slot)}");
             }
 
-            // Nothing lost: the sync slots form an unbroken 2-second sequence (late after the kill, never skipped).
-            var slots = all.Select(x => DateTimeOffset.Parse(x.Fire.Slot, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+            // Nothing lost: the sync slots form an unbroken 2-second sequence (late after the kill, never skipped). Slots
+            // around the final SIGTERMs are left out: a node that is shutting down may give up a slot it had acquired.
+            var slots = all.Select(x => DateTimeOffset.Parse(x.Fire.Slot, CultureInfo.InvariantCulture))
+                .Where(slot => slot < terminatedAt.AddSeconds(-2)).Distinct().Order().ToList();
             for (var i = 1; i < slots.Count; i++)
             {
                 Assert.True(slots[i] - slots[i - 1] == TimeSpan.FromSeconds(2), $"gap between slots {slots[i - 1]:O} and {slots[i]:O}");
