@@ -15,7 +15,27 @@ public sealed class SpecValidator
 
     public static SpecValidator Contacts { get; } = Load("hubspot-crm-contacts-v3.json");
 
+    /// <summary>
+    /// The official spec as shipped beside the repository (<c>../shared/api/hubspot-openapi</c>) when it is there,
+    /// otherwise the copy vendored in this test project (Specs/), which <see cref="VendoredCopyPath"/> names; a test
+    /// checks the two are identical whenever both exist, so the copy cannot drift.
+    /// </summary>
     public static SpecValidator Load(string fileName)
+    {
+        var path = SharedPath(fileName) is { } shared && File.Exists(shared) ? shared : VendoredCopyPath(fileName);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"HubSpot OpenAPI spec {fileName} not found beside the repository (../shared/api/hubspot-openapi) nor at {path}.");
+        }
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return new SpecValidator(doc.RootElement.Clone());
+    }
+
+    public static string VendoredCopyPath(string fileName) => Path.Combine(AppContext.BaseDirectory, "Specs", fileName);
+
+    /// <summary>../shared/api/hubspot-openapi/FILE relative to the directory holding LeadSync.sln; null when there is no such directory.</summary>
+    public static string? SharedPath(string fileName)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeadSync.sln")))
@@ -23,19 +43,7 @@ public sealed class SpecValidator
             dir = dir.Parent;
         }
 
-        if (dir is null)
-        {
-            throw new InvalidOperationException($"LeadSync.sln not found above {AppContext.BaseDirectory}: cannot locate the HubSpot OpenAPI specs.");
-        }
-
-        var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "api", "hubspot-openapi", fileName));
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"HubSpot OpenAPI spec not found at {path} (expected ../shared/api/hubspot-openapi next to the repository).");
-        }
-
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return new SpecValidator(doc.RootElement.Clone());
+        return dir is null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "api", "hubspot-openapi", fileName));
     }
 
     /// <summary>Every deviation of <paramref name="json"/> from the component schema, as "path: problem".</summary>

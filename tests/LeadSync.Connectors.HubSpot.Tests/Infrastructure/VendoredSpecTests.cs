@@ -1,0 +1,18 @@
+namespace LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+
+public sealed class VendoredSpecTests
+{
+    [Fact]
+    public void VendoredCopy_WhenSharedSpecIsBesideTheRepository_IsIdentical()
+    {
+        const string file = "hubspot-crm-contacts-v3.json";
+        var vendored = SpecValidator.VendoredCopyPath(file);
+        Assert.True(File.Exists(vendored), $"vendored spec missing at {vendored}");
+
+        var shared = SpecValidator.SharedPath(file);
+        if (shared is not null && File.Exists(shared))
+        {
+            Assert.Equal(File.ReadAllText(shared), File.ReadAllText(vendored));
+        }
+    }
+}
