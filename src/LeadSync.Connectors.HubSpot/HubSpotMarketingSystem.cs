@@ -64,13 +64,17 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
     // ---- Incremental read ---------------------------------------------------------------------
 
     /// <remarks>
-    /// HubSpot sorts search results by one property only, so ties on lastmodifieddate come back in no particular id
-    /// order. To honour the port's (modified time, id) order, the records sharing a page's last timestamp are held
-    /// back until a later page shows a later timestamp, then released sorted by id; the hold-back never exceeds a page.
-    /// When one timestamp fills a whole page, that timestamp is read on its own: pinned (GTE and LTE it), sorted by
-    /// hs_object_id, paged and re-anchored with hs_object_id GT the last id; then the read resumes strictly after it.
-    /// Before the next page would pass the result window (10,000), the read re-anchors with a new search GTE the held
-    /// timestamp; everything released so far is strictly older, so nothing repeats and nothing is skipped.
+    /// LeadSync writes contacts while it reads (each page is settled before the next is fetched), and every write moves
+    /// a contact to the end of a search sorted by lastmodifieddate. An <c>after</c> offset into such a moving result
+    /// set skips contacts, so every page is a fresh search anchored on the last page's newest timestamp instead:
+    /// the records older than it are released (sorted by (timestamp, id), the port's order), the ones sharing it come
+    /// back with the next search. HubSpot sorts by one property only, so when one timestamp fills a whole page its id
+    /// order cannot be established from time-sorted pages: that timestamp is then read on its own — pinned (GTE and
+    /// LTE it), sorted by hs_object_id and re-anchored on hs_object_id GT the last id — and the read resumes strictly
+    /// after it. No search ever pages past its first page, so the 10,000-result window is never reached. A contact is
+    /// yielded at most once per read: if it reappears (LeadSync or a person changed it after it was read), its new
+    /// version is newer than the read's start and so newer than the watermark the cycle can settle, and the next
+    /// cycle reads it. That also bounds the read when the records keep changing under it.
     /// </remarks>
     public async IAsyncEnumerable<IReadOnlyList<MarketingContact>> ReadChangedAsync(
         ChangeCursor since, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -78,45 +82,46 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         var props = WithModifiedDate(properties);
         var cursorMs = since.ModifiedAt.ToUnixTimeMilliseconds();
         var anchorMs = cursorMs;
-        var held = new Dictionary<string, MarketingContact>(StringComparer.Ordinal); // all at heldMs
-        var heldMs = long.MinValue;
+        var yielded = new HashSet<string>(StringComparer.Ordinal);
         var byId = false;
         string? idFloor = null;
-        string? lastIdInMode = null;
-        string? after = null;
-        var offset = 0;
 
-        bool AfterCursor(MarketingContact c) =>
-            since.LastId is null || c.ModifiedAt.ToUnixTimeMilliseconds() != cursorMs || CompareIds(c.Id, since.LastId) > 0;
+        bool Fresh(MarketingContact c) =>
+            !yielded.Contains(c.Id)
+            && (since.LastId is null || c.ModifiedAt.ToUnixTimeMilliseconds() != cursorMs || CompareIds(c.Id, since.LastId) > 0);
+
+        List<MarketingContact> Take(IEnumerable<MarketingContact> contacts)
+        {
+            var batch = SortForCursor(contacts.Where(Fresh));
+            foreach (var contact in batch)
+            {
+                yielded.Add(contact.Id);
+            }
+
+            return batch;
+        }
 
         while (true)
         {
             var request = byId
                 ? new SearchRequest(
                     [new SearchFilterGroup(IdFilters(anchorMs, idFloor))],
-                    [new SearchSort(IdProperty, "ASCENDING")], props, _options.PageSize, after)
+                    [new SearchSort(IdProperty, "ASCENDING")], props, _options.PageSize, null)
                 : new SearchRequest(
                     [new SearchFilterGroup([new SearchFilter(ModifiedProperty, "GTE", Ms(anchorMs))])],
-                    [new SearchSort(ModifiedProperty, "ASCENDING")], props, _options.PageSize, after);
+                    [new SearchSort(ModifiedProperty, "ASCENDING")], props, _options.PageSize, null);
 
             var page = await SendAsync("search", (api, ct) => api.SearchContactsAsync(request, ct), HubSpotJsonContext.Default.SearchResponse, cancellationToken);
             var results = (page.Results ?? []).Select(ToContact).ToList();
-            offset += results.Count;
-            var next = page.Paging?.Next?.After;
-            var exhausted = string.IsNullOrEmpty(next) || results.Count == 0;
+            var exhausted = string.IsNullOrEmpty(page.Paging?.Next?.After) || results.Count == 0;
 
             if (byId)
             {
-                // Already in (timestamp, id) order: one timestamp, sorted by id by the API.
-                var batch = results.Where(AfterCursor).ToList();
+                // One timestamp, sorted by id by the API: already in the port's order.
+                var batch = Take(results);
                 if (batch.Count > 0)
                 {
                     yield return batch;
-                }
-
-                if (results.Count > 0)
-                {
-                    lastIdInMode = results[^1].Id; // the floor only at the next re-anchor: "after" is relative to the current filter
                 }
 
                 if (exhausted)
@@ -124,29 +129,24 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
                     byId = false;
                     idFloor = null;
                     anchorMs++;
-                    after = null;
-                    offset = 0;
-                }
-                else if (offset + _options.PageSize > _options.SearchResultWindow)
-                {
-                    idFloor = lastIdInMode;
-                    after = null;
-                    offset = 0;
-                    Log.SearchReanchored(_logger, _connection, _options.SearchResultWindow, DateTimeOffset.FromUnixTimeMilliseconds(anchorMs), "by id within one timestamp");
                 }
                 else
                 {
-                    after = next;
+                    var last = results[^1].Id;
+                    if (idFloor is not null && CompareIds(last, idFloor) <= 0)
+                    {
+                        throw NotMovingForward($"hs_object_id GT {idFloor}", last);
+                    }
+
+                    idFloor = last;
                 }
 
                 continue;
             }
 
-            var pool = held.Values.Concat(results.Where(r => !held.ContainsKey(r.Id))).ToList();
-            held.Clear();
             if (exhausted)
             {
-                var rest = SortForCursor(pool.Where(AfterCursor));
+                var rest = Take(results);
                 if (rest.Count > 0)
                 {
                     yield return rest;
@@ -155,45 +155,36 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
                 yield break;
             }
 
-            var maxMs = pool.Max(c => c.ModifiedAt.ToUnixTimeMilliseconds());
-            var release = SortForCursor(pool.Where(c => c.ModifiedAt.ToUnixTimeMilliseconds() < maxMs && AfterCursor(c)));
-            var tied = pool.Where(c => c.ModifiedAt.ToUnixTimeMilliseconds() == maxMs).ToList();
+            var maxMs = results.Max(c => c.ModifiedAt.ToUnixTimeMilliseconds());
+            if (results.Count(c => c.ModifiedAt.ToUnixTimeMilliseconds() == maxMs) >= _options.PageSize)
+            {
+                byId = true;
+                anchorMs = maxMs;
+                idFloor = maxMs == cursorMs ? since.LastId : null;
+                continue;
+            }
+
+            // A full page all at anchorMs went by id above, so an API that honours the filter gives maxMs > anchorMs.
+            if (maxMs <= anchorMs)
+            {
+                throw NotMovingForward($"lastmodifieddate GTE {anchorMs}", maxMs.ToString(CultureInfo.InvariantCulture));
+            }
+
+            var release = Take(results.Where(c => c.ModifiedAt.ToUnixTimeMilliseconds() < maxMs));
             if (release.Count > 0)
             {
                 yield return release;
             }
 
-            if (tied.Count >= _options.PageSize)
-            {
-                // One timestamp fills a page: its id order cannot be established from time-sorted pages.
-                byId = true;
-                anchorMs = maxMs;
-                idFloor = maxMs == cursorMs ? since.LastId : null;
-                after = null;
-                offset = 0;
-                continue;
-            }
-
-            heldMs = maxMs;
-            foreach (var contact in tied)
-            {
-                held[contact.Id] = contact;
-            }
-
-            if (offset + _options.PageSize > _options.SearchResultWindow)
-            {
-                // Everything released is older than heldMs; the held records come back with the new search.
-                anchorMs = heldMs;
-                held.Clear();
-                after = null;
-                offset = 0;
-                Log.SearchReanchored(_logger, _connection, _options.SearchResultWindow, DateTimeOffset.FromUnixTimeMilliseconds(anchorMs), "by timestamp");
-                continue;
-            }
-
-            after = next;
+            anchorMs = maxMs;
         }
     }
+
+    /// <summary>A search that ignores its own filter would make the read loop for ever: fail the read clearly instead.</summary>
+    private ExternalApiException NotMovingForward(string filter, string newest) =>
+        new(
+            SystemKind.HubSpot, ApiErrorKind.MalformedResponse, 200, "SEARCH_NOT_MOVING",
+            $"search with {filter} returned a page with more to come that ends at {newest}; the read cannot move forward, so it stops instead of looping (connection {_connection})");
 
     private static List<MarketingContact> SortForCursor(IEnumerable<MarketingContact> contacts)
     {

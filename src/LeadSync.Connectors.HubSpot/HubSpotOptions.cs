@@ -35,9 +35,6 @@ public sealed class HubSpotOptions
     /// </summary>
     public TimeSpan? DailyLimitResetTimeOfDayUtc { get; set; }
 
-    /// <summary>The search API's result window: paging past it fails, so reads re-anchor before reaching it.</summary>
-    public int SearchResultWindow { get; set; } = 10_000;
-
     public override string ToString() =>
         $"HubSpotOptions {{ BaseUrl = {BaseUrl}, AccessToken = {(string.IsNullOrEmpty(AccessToken) ? "<empty>" : "***")}, " +
         $"RequestsPerTenSeconds = {RequestsPerTenSeconds}, SearchRequestsPerSecond = {SearchRequestsPerSecond}, PageSize = {PageSize} }}";

@@ -45,11 +45,6 @@ public static class HubSpotOptionsValidator
             Add(nameof(o.PageSize), $"{o.PageSize} is out of range", "1 to 200 (the search API's maximum limit)");
         }
 
-        if (o.SearchResultWindow <= 0 || o.SearchResultWindow > 10_000 || o.SearchResultWindow < o.PageSize)
-        {
-            Add(nameof(o.SearchResultWindow), $"{o.SearchResultWindow} is out of range", "PageSize to 10000 (the search API's result window)");
-        }
-
         if (o.AttemptTimeout <= TimeSpan.Zero)
         {
             Add(nameof(o.AttemptTimeout), $"{o.AttemptTimeout} is not positive", "a positive duration such as 00:00:10");

@@ -29,10 +29,6 @@ internal static partial class Log
         Message = "HubSpot {Connection}: local rate limiter queued a request for {Waited}")]
     public static partial void RateLimiterQueued(ILogger logger, string connection, TimeSpan waited);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Information,
-        Message = "HubSpot {Connection}: search window of {Window} results reached, re-anchoring at {Anchor:o} ({Mode})")]
-    public static partial void SearchReanchored(ILogger logger, string connection, int window, DateTimeOffset anchor, string mode);
-
     [LoggerMessage(EventId = 4108, Level = LogLevel.Warning,
         Message = "HubSpot {Connection}: batch read reported {Category}: {Message}")]
     public static partial void BatchReadError(ILogger logger, string connection, string category, string message);

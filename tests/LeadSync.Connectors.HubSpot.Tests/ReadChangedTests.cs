@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
 using LeadSync.Sync.Ports;
 
@@ -47,35 +46,68 @@ public sealed class ReadChangedTests
     }
 
     [Fact]
-    public async Task ReadChangedAsync_SeveralPages_FollowsAfterToCompletion()
+    public async Task ReadChangedAsync_SeveralPages_ReanchorsEveryPageOnItsLastTimestampInsteadOfPagingByOffset()
     {
-        var pages = new Dictionary<string, string>
-        {
-            [""] = Contacts.SearchPage([Contacts.Contact("1", Contacts.T0), Contacts.Contact("2", Contacts.T0 + 1)], "NTI1Cg%3D%3D"),
-            ["NTI1Cg%3D%3D"] = Contacts.SearchPage([Contacts.Contact("3", Contacts.T0 + 2)], "400"),
-            ["400"] = Contacts.SearchPage([Contacts.Contact("4", Contacts.T0 + 3)], null),
-        };
-        using var fake = new FakeHubSpot(r =>
-        {
-            using var doc = JsonDocument.Parse(r.Body);
-            var after = doc.RootElement.TryGetProperty("after", out var a) ? a.GetString()! : "";
-            return Reply.Json(pages[after]);
-        });
-        var system = fake.Connect();
+        var records = Enumerable.Range(1, 4).Select(i => (i.ToString(CultureInfo.InvariantCulture), Contacts.T0 + i - 1)).ToList();
+        var engine = new SearchEngine(records, window: 10_000);
+        using var fake = new FakeHubSpot(engine.Handle);
+        var system = fake.Connect(o => o.PageSize = 2);
 
         var result = await ReadAllAsync(system, ChangeCursor.Beginning, ["email"]);
 
-        // A page's last timestamp is held back until a later one shows up (to release ties in id order).
+        // The records at a page's last timestamp come back with the next search (re-anchored GTE that timestamp).
         Assert.Equal([1, 1, 2], result.Select(p => p.Count));
         Assert.Equal(["1", "2", "3", "4"], result.SelectMany(p => p).Select(c => c.Id));
-        Assert.Equal(3, fake.Requests.Count);
-        Assert.All(fake.Requests, r => Assert.Equal("/crm/v3/objects/contacts/search", r.Path));
-        // The cursor is opaque: sent back exactly as received, never decoded or re-encoded.
+        Assert.Equal(3, engine.RequestBodies.Count);
+        var t1 = (Contacts.T0 + 1).ToString(CultureInfo.InvariantCulture);
         Spec.AssertJsonEqual(
-            """{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"0"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","lastmodifieddate"],"limit":200,"after":"NTI1Cg%3D%3D"}""",
-            fake.Requests[1].Body);
-        Spec.AssertValid(fake.Requests[1].Body, "PublicObjectSearchRequest");
-        Spec.AssertValid(fake.Requests[2].Body, "PublicObjectSearchRequest");
+            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t1}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","lastmodifieddate"],"limit":2}""",
+            engine.RequestBodies[1]);
+        Assert.All(engine.RequestBodies, b => Spec.AssertValid(b, "PublicObjectSearchRequest", Spec.SearchAfterOmitted));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    public async Task ReadChangedAsync_ContactsWrittenWhileReading_EveryContactIsYieldedExactlyOnce(int seed)
+    {
+        // The engine writes each page before it asks for the next; a write moves the contact to the end of the sort.
+        // Paging by offset then skips as many unread contacts as were written before the offset.
+        var random = new Random(seed);
+        var records = Enumerable.Range(1, 60)
+            .Select(i => (Id: i.ToString(CultureInfo.InvariantCulture), Ms: Contacts.T0 + random.Next(0, 25)))
+            .ToList();
+        var engine = new SearchEngine(records, window: 10_000);
+        using var fake = new FakeHubSpot(engine.Handle);
+        var system = fake.Connect(o => o.PageSize = 5);
+        var writeMs = Contacts.T0 + 1_000;
+
+        var seen = new List<string>();
+        await foreach (var page in system.ReadChangedAsync(ChangeCursor.Beginning, Props, CancellationToken.None))
+        {
+            seen.AddRange(page.Select(c => c.Id));
+            foreach (var contact in page.Where(_ => random.Next(3) > 0))
+            {
+                engine.Touch(contact.Id, writeMs++);
+            }
+        }
+
+        Assert.Equal(records.Select(r => r.Id).Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_SearchThatIgnoresItsFilter_FailsClearlyInsteadOfLooping()
+    {
+        var page = Contacts.SearchPage([Contacts.Contact("1", Contacts.T0), Contacts.Contact("2", Contacts.T0 + 1)], "2");
+        using var fake = new FakeHubSpot(_ => Reply.Json(page));
+        var system = fake.Connect(o => o.PageSize = 2);
+
+        var error = await Assert.ThrowsAsync<ExternalApiException>(() => ReadAllAsync(system, ChangeCursor.Beginning));
+
+        Assert.Equal("SEARCH_NOT_MOVING", error.ErrorCode);
+        Assert.Equal(2, fake.Requests.Count);
     }
 
     [Fact]
@@ -132,7 +164,6 @@ public sealed class ReadChangedTests
         var system = fake.Connect(o =>
         {
             o.PageSize = 4;
-            o.SearchResultWindow = 10;
         });
 
         var ids = (await ReadAllAsync(system, new ChangeCursor(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0), null)))
@@ -163,7 +194,6 @@ public sealed class ReadChangedTests
         var system = fake.Connect(o =>
         {
             o.PageSize = 4;
-            o.SearchResultWindow = 10;
         });
 
         var ids = (await ReadAllAsync(system, new ChangeCursor(DateTimeOffset.FromUnixTimeMilliseconds(Contacts.T0 + 10), lastId)))
@@ -185,7 +215,6 @@ public sealed class ReadChangedTests
         var system = fake.Connect(o =>
         {
             o.PageSize = 5;
-            o.SearchResultWindow = 10;
         });
 
         var ids = (await ReadAllAsync(system, ChangeCursor.Beginning)).SelectMany(p => p).Select(c => c.Id).ToList();

@@ -271,11 +271,13 @@ public sealed class ResilienceTests
     [Fact]
     public async Task ReadChangedAsync_MoreSearchesThanPerSecondLimit_QueuesInsteadOfFailing()
     {
-        var replies = Enumerable.Range(0, 3)
-            .Select(i => Reply.Json(Contacts.SearchPage([Contacts.Contact(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Contacts.T0 + i)], i < 2 ? $"{i + 1}" : null)))
-            .ToArray();
-        using var fake = new FakeHubSpot(Sequence(replies));
-        var system = fake.Connect(o => o.SearchRequestsPerSecond = 1);
+        var engine = new SearchEngine([("1", Contacts.T0), ("2", Contacts.T0 + 1), ("3", Contacts.T0 + 2), ("4", Contacts.T0 + 3)], window: 10_000);
+        using var fake = new FakeHubSpot(engine.Handle);
+        var system = fake.Connect(o =>
+        {
+            o.SearchRequestsPerSecond = 1;
+            o.PageSize = 2;
+        });
         var started = TimeProvider.System.GetTimestamp();
 
         var count = 0;
@@ -284,7 +286,8 @@ public sealed class ResilienceTests
             count += page.Count;
         }
 
-        Assert.Equal(3, count);
+        Assert.Equal(4, count);
+        Assert.Equal(3, engine.RequestBodies.Count);
         Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromSeconds(1.5), "three searches at 1/s need about two seconds");
     }
 

@@ -245,7 +245,9 @@ internal static class SeedGenerator
         if (side == SeedSide.HubSpotOnly)
             return;
 
-        var sfEmail = dirty == 0 ? "  " + email.ToUpperInvariant() + " " : email;
+        // Dirty import: the same address in capitals. (Salesforce trims text fields on save, so surrounding blanks
+        // never reach the API; case does, and SOQL compares it case-insensitively.)
+        var sfEmail = dirty == 0 ? email.ToUpperInvariant() : email;
         var fields = Lead(sfId!, first, last, sfEmail, company, title.Title, industry, employees, place.Country, state, city, phone,
             source.Salesforce, sfStatus, tier, repOwned ? rep!.UserId : salesforce.MarketingQueueId, converted, revenue, optOut,
             created, modified, lastTouch, score, fitGrade, side == SeedSide.BothMatched ? hubSpotId : null);

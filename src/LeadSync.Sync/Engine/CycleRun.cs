@@ -242,11 +242,8 @@ internal sealed partial class CycleRun
             if (person.Record is null && person.Salesforce is not null && person.QuarantineReason is null
                 && existing.TryGetValue(person.Salesforce.Id, out var record) && record.HubSpotId is null)
             {
-                if (_processedLeadKeys.Contains(record.LeadKey))
-                {
-                    continue;
-                }
-
+                // The lead was tracked alone: it joins this contact's person, even if it was settled alone earlier in
+                // this cycle; a second look at one record is idempotent.
                 result.Add(new Person(record.LeadKey, person.HubSpot, person.Salesforce, record));
             }
             else
@@ -308,11 +305,23 @@ internal sealed partial class CycleRun
         {
             if (person.QuarantineReason is null && person.Record is null && person.HubSpot is not null && byHubSpotId.TryGetValue(person.HubSpot.Id, out var record))
             {
-                if (_processedLeadKeys.Contains(record.LeadKey))
+                if (record.SalesforceId is not null && !string.Equals(record.SalesforceId, person.Salesforce!.Id, StringComparison.Ordinal))
                 {
+                    // The contact is linked to another lead: this one is a duplicate, not a second link. Say so.
+                    person.HubSpot = null;
+                    person.QuarantineReason = $"duplicate: the HubSpot contact with this email is linked to Salesforce lead {record.SalesforceId}; merge this lead into it or link it instead";
+                    person.QuarantineSystem = SystemKind.Salesforce;
+                    result.Add(person);
                     continue;
                 }
 
+                if (record.SalesforceId is not null && _processedLeadKeys.Contains(record.LeadKey))
+                {
+                    continue; // settled together with its contact earlier in this cycle
+                }
+
+                // Not linked yet: link now, even if the contact was settled alone earlier in this cycle (its lead
+                // became findable only from this side); a second look at one record is idempotent.
                 result.Add(new Person(record.LeadKey, person.HubSpot, person.Salesforce, record) { QuarantineReason = person.QuarantineReason, QuarantineSystem = person.QuarantineSystem });
             }
             else

@@ -6,11 +6,23 @@ namespace LeadSync.Connectors.HubSpot.Tests.Infrastructure;
 /// <summary>
 /// A faithful-enough search endpoint over an in-memory set: AND-ed filters, one ascending sort, offset cursors and
 /// the result window (paging past it answers 400, as HubSpot does). Ties under the sort come back in descending id
-/// order on purpose, so the client cannot rely on an id order it did not ask for.
+/// order on purpose, so the client cannot rely on an id order it did not ask for. <see cref="Touch"/> changes a
+/// record's modification time between requests, as a write does.
 /// </summary>
 public sealed class SearchEngine(IReadOnlyList<(string Id, long Ms)> records, int window)
 {
+    private readonly List<(string Id, long Ms)> _records = [.. records];
+
     public List<string> RequestBodies { get; } = [];
+
+    public void Touch(string id, long ms)
+    {
+        lock (_records)
+        {
+            var index = _records.FindIndex(r => r.Id == id);
+            _records[index] = (id, ms);
+        }
+    }
 
     public Reply Handle(Captured request)
     {
@@ -24,7 +36,12 @@ public sealed class SearchEngine(IReadOnlyList<(string Id, long Ms)> records, in
             return new Reply(400, """{"status":"error","message":"Paging past the result window is not supported","correlationId":"00000000-0000-0000-0000-000000000001","category":"VALIDATION_ERROR"}""");
         }
 
-        IEnumerable<(string Id, long Ms)> matches = records;
+        IEnumerable<(string Id, long Ms)> matches;
+        lock (_records)
+        {
+            matches = [.. _records];
+        }
+
         foreach (var filter in root.GetProperty("filterGroups")[0].GetProperty("filters").EnumerateArray())
         {
             var property = filter.GetProperty("propertyName").GetString();
