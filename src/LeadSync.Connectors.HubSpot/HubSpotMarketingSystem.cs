@@ -49,6 +49,12 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
 
     public long CallCount => _state.Attempts;
 
+    public long ThrottledCount => _state.Throttled;
+
+    /// <summary>The daily allowance from X-HubSpot-RateLimit-Daily(-Remaining); null until a response carried them.</summary>
+    public ApiQuota? LastObservedQuota =>
+        _state.DailyMax is { } max && _state.DailyRemaining is { } remaining ? new ApiQuota(max, remaining) : null;
+
     /// <summary>Until when writes are refused locally after a DAILY 429; null when writes are allowed.</summary>
     public DateTimeOffset? WritesPausedUntil
     {

@@ -9,6 +9,7 @@ namespace LeadSync.Connectors.HubSpot;
 public sealed class HubSpotRateLimitState
 {
     private long _attempts;
+    private long _throttled;
     private long _remaining = -1;
     private long _max = -1;
     private long _dailyRemaining = -1;
@@ -18,6 +19,9 @@ public sealed class HubSpotRateLimitState
     public long Attempts => Interlocked.Read(ref _attempts);
 
     /// <summary>Remaining requests in the rolling ten-second window, or null when never reported.</summary>
+    /// <summary>429 responses received, retried or not.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
     public long? TenSecondRemaining => Read(ref _remaining);
 
     public long? TenSecondMax => Read(ref _max);
@@ -31,6 +35,11 @@ public sealed class HubSpotRateLimitState
 
     internal void Observe(HttpResponseMessage response)
     {
+        if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            Interlocked.Increment(ref _throttled);
+        }
+
         Store(response, "X-HubSpot-RateLimit-Remaining", ref _remaining);
         Store(response, "X-HubSpot-RateLimit-Max", ref _max);
         Store(response, "X-HubSpot-RateLimit-Daily-Remaining", ref _dailyRemaining);

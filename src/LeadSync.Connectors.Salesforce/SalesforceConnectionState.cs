@@ -13,6 +13,7 @@ public sealed class SalesforceConnectionState
     private readonly Lock gate = new();
     private readonly ILogger logger;
     private long callCount;
+    private long throttled;
     private ApiQuota? lastQuota;
     private bool writesPaused;
 
@@ -29,6 +30,9 @@ public sealed class SalesforceConnectionState
 
     public long CallCount => Interlocked.Read(ref callCount);
 
+    /// <summary>Responses that refused a call for a limit: 429, or 403 REQUEST_LIMIT_EXCEEDED.</summary>
+    public long ThrottledCount => Interlocked.Read(ref throttled);
+
     public ApiQuota? LastObservedQuota
     {
         get
@@ -44,6 +48,8 @@ public sealed class SalesforceConnectionState
     internal ConcurrentDictionary<string, string> LeadFieldTypes { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     internal void CountAttempt() => Interlocked.Increment(ref callCount);
+
+    internal void CountThrottled() => Interlocked.Increment(ref throttled);
 
     internal void ObserveQuota(ApiQuota quota)
     {

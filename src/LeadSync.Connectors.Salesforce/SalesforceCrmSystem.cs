@@ -40,6 +40,8 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
 
     public long CallCount => state.CallCount;
 
+    public long ThrottledCount => state.ThrottledCount;
+
     private string Version => options.ApiVersion;
 
     public async IAsyncEnumerable<IReadOnlyList<CrmLead>> ReadChangedAsync(

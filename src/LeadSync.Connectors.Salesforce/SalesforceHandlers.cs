@@ -96,6 +96,13 @@ public sealed class SalesforceObservingHandler : DelegatingHandler
     {
         state.CountAttempt();
         var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests
+            || (response.StatusCode == HttpStatusCode.Forbidden
+                && (await response.Content.ReadAsStringAsync(cancellationToken)).Contains("REQUEST_LIMIT_EXCEEDED", StringComparison.Ordinal)))
+        {
+            state.CountThrottled();
+        }
+
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values)
             && ParseLimitInfo(values.FirstOrDefault()) is { } quota)
         {

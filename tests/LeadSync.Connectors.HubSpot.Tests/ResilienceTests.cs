@@ -39,6 +39,7 @@ public sealed class ResilienceTests
         Assert.Empty(result);
         Assert.Equal(2, fake.Requests.Count);
         Assert.Equal(2, system.CallCount);
+        Assert.Equal(1, system.ThrottledCount);
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public sealed class QuotaTests
         Assert.Equal("REQUEST_LIMIT_EXCEEDED", error.ErrorCode);
         Assert.Equal(403, error.StatusCode);
         Assert.Single(host.Requests(host.Instance));
+        Assert.Equal(1, host.Crm.ThrottledCount);
         Assert.Equal(new ApiQuota(100000, 0), host.Crm.LastObservedQuota);
         var write = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.UpdateLeadsAsync([Update], CancellationToken.None));
         Assert.Equal("API_RESERVE_REACHED", write.ErrorCode);

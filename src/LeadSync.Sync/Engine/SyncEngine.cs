@@ -26,6 +26,8 @@ public sealed partial class SyncEngine(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Connection"] = connection.Name, ["CycleId"] = cycleId });
         var hubSpotCallsBefore = connection.Marketing.CallCount;
         var salesforceCallsBefore = connection.Crm.CallCount;
+        var hubSpotThrottledBefore = connection.Marketing.ThrottledCount;
+        var salesforceThrottledBefore = connection.Crm.ThrottledCount;
         var dryRun = mode == CycleMode.DryRun;
 
         IAsyncDisposable? lease = null;
@@ -73,6 +75,8 @@ public sealed partial class SyncEngine(
             connection.Crm.CallCount - salesforceCallsBefore);
 
         Record(connection, mode, report);
+        metrics.ApiThrottled(connection.Name, "hubspot", connection.Marketing.ThrottledCount - hubSpotThrottledBefore);
+        metrics.ApiThrottled(connection.Name, "salesforce", connection.Crm.ThrottledCount - salesforceThrottledBefore);
         if (!dryRun)
         {
             await store.RecordCycleAsync(
@@ -113,6 +117,11 @@ public sealed partial class SyncEngine(
         if (connection.Crm.LastObservedQuota is { } quota)
         {
             metrics.QuotaRemaining(connection.Name, "salesforce", quota.Remaining);
+        }
+
+        if (connection.Marketing.LastObservedQuota is { } hubSpotQuota)
+        {
+            metrics.QuotaRemaining(connection.Name, "hubspot", hubSpotQuota.Remaining);
         }
     }
 

@@ -43,4 +43,7 @@ public interface ICrmSystem
 
     /// <summary>Number of HTTP calls this instance has made (for the demo summary and benchmarks).</summary>
     long CallCount { get; }
+
+    /// <summary>Number of calls the org refused for a limit (429, 403 REQUEST_LIMIT_EXCEEDED), retried ones included.</summary>
+    long ThrottledCount { get; }
 }

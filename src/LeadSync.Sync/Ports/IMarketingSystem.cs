@@ -8,7 +8,7 @@ public interface IMarketingSystem
 {
     /// <summary>
     /// Streams contacts modified at or after <paramref name="since"/>, ascending by (modified time, id), one API page per item.
-    /// Past the search API's 10,000-result window the implementation re-anchors on the last timestamp seen.
+    /// Records changed while the read runs must not make it skip others; each record is yielded at most once per read.
     /// </summary>
     IAsyncEnumerable<IReadOnlyList<MarketingContact>> ReadChangedAsync(
         ChangeCursor since, IReadOnlyCollection<string> properties, CancellationToken cancellationToken);
@@ -35,4 +35,10 @@ public interface IMarketingSystem
 
     /// <summary>Number of HTTP calls this instance has made (for the demo summary and benchmarks).</summary>
     long CallCount { get; }
+
+    /// <summary>Number of calls the API refused for a rate or daily limit (HTTP 429), retried ones included.</summary>
+    long ThrottledCount { get; }
+
+    /// <summary>The portal's daily allowance as last reported in response headers; null when never reported.</summary>
+    ApiQuota? LastObservedQuota { get; }
 }

@@ -17,6 +17,7 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _leadsAssigned;
     private readonly Counter<long> _leadsQuarantined;
     private readonly Counter<long> _apiCalls;
+    private readonly Counter<long> _apiThrottled;
     private readonly Counter<long> _cycles;
     private readonly Histogram<double> _cycleDuration;
     private readonly Histogram<double> _handoffLatency;
@@ -31,6 +32,7 @@ public sealed class SyncMetrics : IDisposable
         _leadsAssigned = _meter.CreateCounter<long>("leadsync.leads.assigned", "{lead}", "Leads handed to a sales rep");
         _leadsQuarantined = _meter.CreateCounter<long>("leadsync.leads.quarantined", "{lead}", "Records quarantined");
         _apiCalls = _meter.CreateCounter<long>("leadsync.api.calls", "{call}", "HTTP calls made to each system");
+        _apiThrottled = _meter.CreateCounter<long>("leadsync.api.throttled", "{call}", "Calls refused by a system for a rate or daily limit (429s)");
         _cycles = _meter.CreateCounter<long>("leadsync.cycles", "{cycle}", "Cycles run, by outcome");
         _cycleDuration = _meter.CreateHistogram<double>("leadsync.cycle.duration", "s", "Cycle duration");
         _handoffLatency = _meter.CreateHistogram<double>("leadsync.handoff.latency", "s", "From first seen at the threshold to owner written in Salesforce");
@@ -49,6 +51,9 @@ public sealed class SyncMetrics : IDisposable
 
     public void ApiCalls(string connection, string system, long count) =>
         _apiCalls.Add(count, Tag("connection", connection), Tag("system", system));
+
+    public void ApiThrottled(string connection, string system, long count) =>
+        _apiThrottled.Add(count, Tag("connection", connection), Tag("system", system));
 
     public void CycleFinished(string connection, string mode, bool succeeded, TimeSpan duration)
     {

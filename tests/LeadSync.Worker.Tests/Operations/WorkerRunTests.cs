@@ -77,6 +77,9 @@ public sealed class WorkerRunTests
             Assert.Contains("leadsync_cycle_duration_seconds_count{", metrics, StringComparison.Ordinal);
             Assert.Contains("leadsync_api_calls_total{", metrics, StringComparison.Ordinal);
             Assert.Contains("connection=\"default\"", metrics, StringComparison.Ordinal);
+            Assert.Contains("leadsync_api_throttled_total{", metrics, StringComparison.Ordinal);
+            Assert.Matches("leadsync_api_daily_quota_remaining\\{[^}]*system=\"hubspot\"", metrics);
+            Assert.Matches("leadsync_api_daily_quota_remaining\\{[^}]*system=\"salesforce\"", metrics);
         }
         finally
         {

@@ -143,6 +143,8 @@ public sealed class CrmFaults
 
         public long CallCount => inner.CallCount;
 
+        public long ThrottledCount => inner.ThrottledCount;
+
         public IAsyncEnumerable<IReadOnlyList<CrmLead>> ReadChangedAsync(ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadChangedAsync(since, fields, cancellationToken);
 
