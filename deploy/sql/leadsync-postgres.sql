@@ -107,4 +107,12 @@ CREATE INDEX IF NOT EXISTS ix_cycle_started ON cycle (connection, started_at);
 -- No lock table: PostgreSQL cycle locks are session-level advisory locks (pg_try_advisory_lock).
 INSERT INTO schema_version (version, name, applied_at) VALUES (1, '0001_initial', now()) ON CONFLICT (version) DO NOTHING;
 
+-- ---- version 2: 0002_assignment_task_note ----
+-- LeadSync state, version 2 (PostgreSQL): the rep's Task as composed when the crossing began, so a handoff resumed
+-- after a crash gives the rep the same note (score, top behaviours, fit reasons) instead of a generic one.
+ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_subject text NULL;
+ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_priority text NULL;
+ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_description text NULL;
+INSERT INTO schema_version (version, name, applied_at) VALUES (2, '0002_assignment_task_note', now()) ON CONFLICT (version) DO NOTHING;
+
 COMMIT;

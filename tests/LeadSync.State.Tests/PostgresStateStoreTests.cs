@@ -42,6 +42,24 @@ public sealed class PostgresStateStoreTests(PostgresStoreFactory factory)
                 """,
                 new { High = (long)(uint)(key >> 32), Low = (long)(uint)key });
             Assert.Equal(1, killed);
+
+            // pg_terminate_backend only signals the backend: wait until it has exited and its locks are gone.
+            for (var i = 0; i < 100; i++)
+            {
+                var remaining = await admin.ExecuteScalarAsync<long>(
+                    """
+                    SELECT COUNT(*) FROM pg_locks
+                    WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+                      AND classid::bigint = @High AND objid::bigint = @Low
+                    """,
+                    new { High = (long)(uint)(key >> 32), Low = (long)(uint)key });
+                if (remaining == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(50, Ct);
+            }
         }
 
         var next = await Store.TryAcquireCycleLockAsync(Conn, TimeSpan.FromMinutes(1), Ct);

@@ -223,6 +223,19 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     }
 
     [Fact]
+    public async Task BeginAssignmentAsync_WithTaskNote_KeptThroughUpdatesThatCarryNone()
+    {
+        var note = new AssignmentNote("Sales-ready lead: Ana (score 82, grade A)", "High", "Why: requested a demo (+25), VP title (+15).\nLead source: Webinar.");
+        var begun = await Store.BeginAssignmentAsync(Assignment("k1", 1, "005A") with { Note = note }, Ct);
+        await NewStore().UpdateAssignmentAsync(begun with { Note = null, StepsDone = AssignmentSteps.SalesforceOwnerWritten }, Ct);
+
+        var stored = Assert.Single(await NewStore().GetAssignmentsAsync(Conn, "k1", Ct));
+        Assert.Equal(note, begun.Note);
+        Assert.Equal(note, stored.Note);
+        Assert.Equal(AssignmentSteps.SalesforceOwnerWritten, stored.StepsDone);
+    }
+
+    [Fact]
     public async Task UpdateAssignmentAsync_ChangedSteps_AreStored()
     {
         var begun = await Store.BeginAssignmentAsync(Assignment("k1", 1, "005A"), Ct);

@@ -66,7 +66,14 @@ internal sealed class AssignmentRow
         "connection AS Connection, lead_key AS LeadKey, crossing AS Crossing, salesforce_lead_id AS SalesforceLeadId, " +
         "owner_id AS OwnerId, hubspot_owner_id AS HubSpotOwnerId, team AS Team, reason AS Reason, steps_done AS StepsDone, " +
         "task_id AS TaskId, first_seen_at AS FirstSeenAt, started_at AS StartedAt, owner_written_at AS OwnerWrittenAt, " +
-        "completed_at AS CompletedAt, escalations AS Escalations, sla_due_at AS SlaDueAt, closed AS Closed";
+        "completed_at AS CompletedAt, escalations AS Escalations, sla_due_at AS SlaDueAt, closed AS Closed, " +
+        "task_subject AS TaskSubject, task_priority AS TaskPriority, task_description AS TaskDescription";
+
+    public string? TaskSubject { get; set; }
+
+    public string? TaskPriority { get; set; }
+
+    public string? TaskDescription { get; set; }
 
     public string Connection { get; set; } = string.Empty;
 
@@ -119,7 +126,10 @@ internal sealed class AssignmentRow
         SqlDialect.ReadTime(CompletedAt),
         Escalations,
         SqlDialect.ReadTime(SlaDueAt),
-        Closed);
+        Closed,
+        TaskSubject is not null && TaskPriority is not null && TaskDescription is not null
+            ? new AssignmentNote(TaskSubject, TaskPriority, TaskDescription)
+            : null);
 }
 
 internal sealed class AuditRow

@@ -167,10 +167,10 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
             """
             INSERT INTO assignment (connection, lead_key, crossing, salesforce_lead_id, owner_id, hubspot_owner_id, team, reason,
                                     steps_done, task_id, first_seen_at, started_at, owner_written_at, completed_at, escalations,
-                                    sla_due_at, closed)
+                                    sla_due_at, closed, task_subject, task_priority, task_description)
             VALUES (@Connection, @LeadKey, @Crossing, @SalesforceLeadId, @OwnerId, @HubSpotOwnerId, @Team, @Reason,
                     @StepsDone, @TaskId, @FirstSeenAt, @StartedAt, @OwnerWrittenAt, @CompletedAt, @Escalations,
-                    @SlaDueAt, @Closed)
+                    @SlaDueAt, @Closed, @TaskSubject, @TaskPriority, @TaskDescription)
             ON CONFLICT (connection, lead_key, crossing) DO NOTHING
             """,
             AssignmentParameters(entry),
@@ -192,7 +192,9 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
             UPDATE assignment SET
                 salesforce_lead_id = @SalesforceLeadId, owner_id = @OwnerId, hubspot_owner_id = @HubSpotOwnerId, team = @Team,
                 reason = @Reason, steps_done = @StepsDone, task_id = @TaskId, owner_written_at = @OwnerWrittenAt,
-                completed_at = @CompletedAt, escalations = @Escalations, sla_due_at = @SlaDueAt, closed = @Closed
+                completed_at = @CompletedAt, escalations = @Escalations, sla_due_at = @SlaDueAt, closed = @Closed,
+                task_subject = COALESCE(@TaskSubject, task_subject), task_priority = COALESCE(@TaskPriority, task_priority),
+                task_description = COALESCE(@TaskDescription, task_description)
             WHERE connection = @Connection AND lead_key = @LeadKey AND crossing = @Crossing
             """,
             AssignmentParameters(entry),
@@ -428,6 +430,9 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
         e.Escalations,
         SlaDueAt = Dialect.Time(e.SlaDueAt),
         e.Closed,
+        TaskSubject = e.Note?.Subject,
+        TaskPriority = e.Note?.Priority,
+        TaskDescription = e.Note?.Description,
     };
 
     private static CommandDefinition Cmd(string sql, object? parameters, CancellationToken ct) =>

@@ -194,7 +194,8 @@ internal sealed partial class BatchProcessor(
                 new AssignmentEntry(
                     Name, plan.LeadKey, handoff.Crossing, plan.Person.Salesforce?.Id, handoff.OwnerId, handoff.HubSpotOwnerId,
                     handoff.Team, handoff.Reason, AssignmentSteps.None, null, plan.FirstSeenAboveThresholdAt ?? now, now,
-                    null, null, 0, handoff.SlaDueAt, false),
+                    null, null, 0, handoff.SlaDueAt, false,
+                    new AssignmentNote(handoff.TaskSubject, handoff.TaskPriority, handoff.TaskDescription)),
                 cancellationToken);
             if (!string.Equals(entry.OwnerId, handoff.OwnerId, StringComparison.Ordinal))
             {

@@ -341,8 +341,14 @@ internal sealed class LeadDecider(ConnectionModel model)
             : new CrmTask(salesforceLeadId, handoff.TaskOwnerId, handoff.TaskSubject, handoff.TaskPriority, "Not Started", DateOnly.FromDateTime(now.UtcDateTime), handoff.TaskDescription);
     }
 
+    /// <summary>
+    /// The Task of a handoff resumed after a crash: the note composed when the crossing began (kept in the ledger), or,
+    /// for an entry written before the ledger kept notes, a plain one with the routing reason.
+    /// </summary>
     public CrmTask ResumeTask(string salesforceLeadId, AssignmentEntry entry, DateTimeOffset now) =>
-        new(
+        entry.Note is { } note
+            ? new(salesforceLeadId, entry.OwnerId, note.Subject, note.Priority, "Not Started", DateOnly.FromDateTime(now.UtcDateTime), note.Description)
+            : new(
             salesforceLeadId,
             entry.OwnerId,
             "Sales-ready lead handed to you by LeadSync",

@@ -131,7 +131,11 @@ public sealed record AssignmentEntry(
     DateTimeOffset? CompletedAt,
     int Escalations,
     DateTimeOffset? SlaDueAt,
-    bool Closed);
+    bool Closed,
+    AssignmentNote? Note = null);
+
+/// <summary>The rep's Task as composed when the crossing began; a resumed handoff creates exactly this one.</summary>
+public sealed record AssignmentNote(string Subject, string Priority, string Description);
 
 public sealed record AuditEntry(
     string Connection,

@@ -155,10 +155,16 @@ public sealed class HandoffEndToEndTests
         await h.SettleAsync();
 
         Assert.Equal(owner, World.Lead(h, person.SalesforceId!).OwnerId);
-        Assert.Single(World.TasksFor(h, person.SalesforceId!));
+        var task = Assert.Single(World.TasksFor(h, person.SalesforceId!));
         Assert.Single(faults.OwnerWrites, w => w.LeadId == person.SalesforceId);
         var entry = Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
         Assert.NotNull(entry.CompletedAt);
+        // The rep gets the note composed when the crossing began (kept in the ledger), not a generic one.
+        Assert.NotNull(entry.Note);
+        Assert.Equal(entry.Note.Subject, task.Get("Subject"));
+        Assert.Equal(entry.Note.Description, task.Get("Description"));
+        Assert.Equal(entry.Note.Priority, task.Get("Priority"));
+        Assert.DoesNotContain("This lead reached the sales threshold and was assigned to you", entry.Note.Description, StringComparison.Ordinal);
         Assert.True(entry.StepsDone.HasFlag(AssignmentSteps.TaskCreated));
         Assert.True((await h.Store.GetLeadAsync(h.Connection.Name, person.LeadKey, CancellationToken.None))!.InSales);
     }
