@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using LeadSync.State.Internal;
-using LeadSync.Sync.Ports;
 using Microsoft.Data.Sqlite;
 
 namespace LeadSync.State;
@@ -10,7 +9,7 @@ namespace LeadSync.State;
 /// The default state store: one SQLite file (WAL mode, owner-only permissions). Safe for several threads and
 /// several processes on one machine; the cycle lock is a lease row that expires if its holder dies.
 /// </summary>
-public sealed class SqliteStateStore : IStateStore, IDisposable
+public sealed class SqliteStateStore : SqlStateStore, IDisposable
 {
     private const int BusyTimeoutSeconds = 30;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -18,12 +17,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    private readonly SqlStateCore _core;
     private readonly string _holder = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _prepareGate = new(1, 1);
     private volatile bool _prepared;
 
     public SqliteStateStore(string path, TimeProvider timeProvider)
+        : base(SqlDialect.Sqlite)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         FilePath = Path.GetFullPath(path);
@@ -35,13 +34,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             Pooling = true,
             DefaultTimeout = BusyTimeoutSeconds,
         }.ToString();
-        _core = new SqlStateCore(OpenAsync, SqlDialect.Sqlite);
     }
 
     /// <summary>Absolute path of the database file.</summary>
     public string FilePath { get; }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = (SqliteConnection)await OpenAsync(cancellationToken);
 
@@ -63,73 +61,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         await tx.CommitAsync(cancellationToken);
     }
 
-    public Task<bool> PingAsync(CancellationToken cancellationToken) => _core.PingAsync(cancellationToken);
-
-    public Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemKind system, CancellationToken cancellationToken) =>
-        _core.GetWatermarkAsync(connection, system, cancellationToken);
-
-    public Task SetWatermarkAsync(string connection, SystemKind system, ChangeCursor cursor, CancellationToken cancellationToken) =>
-        _core.SetWatermarkAsync(connection, system, cursor, cancellationToken);
-
-    public Task<IReadOnlyList<LeadRecord>> FindLeadsAsync(
-        string connection, IReadOnlyCollection<string> hubSpotIds, IReadOnlyCollection<string> salesforceIds, CancellationToken cancellationToken) =>
-        _core.FindLeadsAsync(connection, hubSpotIds, salesforceIds, cancellationToken);
-
-    public Task<LeadRecord?> GetLeadAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
-        _core.GetLeadAsync(connection, leadKey, cancellationToken);
-
-    public Task SaveLeadsAsync(string connection, IReadOnlyCollection<LeadRecord> leads, CancellationToken cancellationToken) =>
-        _core.SaveLeadsAsync(connection, leads, cancellationToken);
-
-    public IAsyncEnumerable<LeadRecord> StreamLeadsAsync(string connection, CancellationToken cancellationToken) =>
-        _core.StreamLeadsAsync(connection, cancellationToken);
-
-    public Task<AssignmentEntry> BeginAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
-        _core.BeginAssignmentAsync(entry, cancellationToken);
-
-    public Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
-        _core.UpdateAssignmentAsync(entry, cancellationToken);
-
-    public Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
-        _core.GetAssignmentsAsync(connection, leadKey, cancellationToken);
-
-    public Task<IReadOnlyList<AssignmentEntry>> GetOpenAssignmentsAsync(string connection, CancellationToken cancellationToken) =>
-        _core.GetOpenAssignmentsAsync(connection, cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, int>> CountOpenLeadsByOwnerAsync(string connection, CancellationToken cancellationToken) =>
-        _core.CountOpenLeadsByOwnerAsync(connection, cancellationToken);
-
-    public Task<long> TakeRoutingTicketAsync(string connection, string team, CancellationToken cancellationToken) =>
-        _core.TakeRoutingTicketAsync(connection, team, cancellationToken);
-
-    public Task AppendAuditAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken) =>
-        _core.AppendAuditAsync(entries, cancellationToken);
-
-    public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string connection, string leadKey, int limit, CancellationToken cancellationToken) =>
-        _core.GetAuditAsync(connection, leadKey, limit, cancellationToken);
-
-    public Task QuarantineAsync(QuarantineItem item, CancellationToken cancellationToken) =>
-        _core.QuarantineAsync(item, cancellationToken);
-
-    public Task<IReadOnlyList<QuarantineItem>> ListQuarantineAsync(string connection, CancellationToken cancellationToken) =>
-        _core.ListQuarantineAsync(connection, cancellationToken);
-
-    public Task<bool> RequestRetryAsync(string connection, long quarantineId, CancellationToken cancellationToken) =>
-        _core.RequestRetryAsync(connection, quarantineId, cancellationToken);
-
-    public Task<IReadOnlyList<QuarantineItem>> GetRetryRequestsAsync(string connection, CancellationToken cancellationToken) =>
-        _core.GetRetryRequestsAsync(connection, cancellationToken);
-
-    public Task ResolveQuarantineAsync(string connection, SystemKind system, string recordId, CancellationToken cancellationToken) =>
-        _core.ResolveQuarantineAsync(connection, system, recordId, cancellationToken);
-
-    public Task RecordCycleAsync(CycleRecord cycle, CancellationToken cancellationToken) =>
-        _core.RecordCycleAsync(cycle, cancellationToken);
-
-    public Task<CycleRecord?> GetLastSuccessfulCycleAsync(string connection, CancellationToken cancellationToken) =>
-        _core.GetLastSuccessfulCycleAsync(connection, cancellationToken);
-
-    public async Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken)
+    public override async Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken)
     {
         if (lease <= TimeSpan.Zero)
         {
@@ -170,7 +102,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         _prepareGate.Dispose();
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (!_prepared)
         {

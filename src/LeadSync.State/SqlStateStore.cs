@@ -1,0 +1,89 @@
+using System.Data.Common;
+using LeadSync.State.Internal;
+using LeadSync.Sync.Ports;
+
+namespace LeadSync.State;
+
+/// <summary>
+/// What the SQLite and PostgreSQL stores share: every query lives in <see cref="SqlStateCore"/> (one SQL text per
+/// operation, with the dialect's few differences), so a store only supplies connections, its migration runner and its
+/// cycle lock, which genuinely differ (a lease row vs. a session-level advisory lock).
+/// </summary>
+public abstract class SqlStateStore : IStateStore
+{
+    private readonly SqlStateCore _core;
+
+    private protected SqlStateStore(SqlDialect dialect) => _core = new SqlStateCore(OpenAsync, dialect);
+
+    public abstract Task MigrateAsync(CancellationToken cancellationToken);
+
+    public abstract Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken);
+
+    private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken) => _core.PingAsync(cancellationToken);
+
+    public Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemKind system, CancellationToken cancellationToken) =>
+        _core.GetWatermarkAsync(connection, system, cancellationToken);
+
+    public Task SetWatermarkAsync(string connection, SystemKind system, ChangeCursor cursor, CancellationToken cancellationToken) =>
+        _core.SetWatermarkAsync(connection, system, cursor, cancellationToken);
+
+    public Task<IReadOnlyList<LeadRecord>> FindLeadsAsync(
+        string connection, IReadOnlyCollection<string> hubSpotIds, IReadOnlyCollection<string> salesforceIds, CancellationToken cancellationToken) =>
+        _core.FindLeadsAsync(connection, hubSpotIds, salesforceIds, cancellationToken);
+
+    public Task<LeadRecord?> GetLeadAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
+        _core.GetLeadAsync(connection, leadKey, cancellationToken);
+
+    public Task SaveLeadsAsync(string connection, IReadOnlyCollection<LeadRecord> leads, CancellationToken cancellationToken) =>
+        _core.SaveLeadsAsync(connection, leads, cancellationToken);
+
+    public IAsyncEnumerable<LeadRecord> StreamLeadsAsync(string connection, CancellationToken cancellationToken) =>
+        _core.StreamLeadsAsync(connection, cancellationToken);
+
+    public Task<AssignmentEntry> BeginAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
+        _core.BeginAssignmentAsync(entry, cancellationToken);
+
+    public Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
+        _core.UpdateAssignmentAsync(entry, cancellationToken);
+
+    public Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
+        _core.GetAssignmentsAsync(connection, leadKey, cancellationToken);
+
+    public Task<IReadOnlyList<AssignmentEntry>> GetOpenAssignmentsAsync(string connection, CancellationToken cancellationToken) =>
+        _core.GetOpenAssignmentsAsync(connection, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, int>> CountOpenLeadsByOwnerAsync(string connection, CancellationToken cancellationToken) =>
+        _core.CountOpenLeadsByOwnerAsync(connection, cancellationToken);
+
+    public Task<long> TakeRoutingTicketAsync(string connection, string team, CancellationToken cancellationToken) =>
+        _core.TakeRoutingTicketAsync(connection, team, cancellationToken);
+
+    public Task AppendAuditAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken) =>
+        _core.AppendAuditAsync(entries, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string connection, string leadKey, int limit, CancellationToken cancellationToken) =>
+        _core.GetAuditAsync(connection, leadKey, limit, cancellationToken);
+
+    public Task QuarantineAsync(QuarantineItem item, CancellationToken cancellationToken) =>
+        _core.QuarantineAsync(item, cancellationToken);
+
+    public Task<IReadOnlyList<QuarantineItem>> ListQuarantineAsync(string connection, CancellationToken cancellationToken) =>
+        _core.ListQuarantineAsync(connection, cancellationToken);
+
+    public Task<bool> RequestRetryAsync(string connection, long quarantineId, CancellationToken cancellationToken) =>
+        _core.RequestRetryAsync(connection, quarantineId, cancellationToken);
+
+    public Task<IReadOnlyList<QuarantineItem>> GetRetryRequestsAsync(string connection, CancellationToken cancellationToken) =>
+        _core.GetRetryRequestsAsync(connection, cancellationToken);
+
+    public Task ResolveQuarantineAsync(string connection, SystemKind system, string recordId, CancellationToken cancellationToken) =>
+        _core.ResolveQuarantineAsync(connection, system, recordId, cancellationToken);
+
+    public Task RecordCycleAsync(CycleRecord cycle, CancellationToken cancellationToken) =>
+        _core.RecordCycleAsync(cycle, cancellationToken);
+
+    public Task<CycleRecord?> GetLastSuccessfulCycleAsync(string connection, CancellationToken cancellationToken) =>
+        _core.GetLastSuccessfulCycleAsync(connection, cancellationToken);
+}
