@@ -281,18 +281,12 @@ internal sealed class HubSpotApi
 
     private async Task BatchReadAsync(HttpContext context)
     {
-        using var doc = await JsonResponses.ReadBodyAsync(context);
-        if (doc is null || !doc.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
+        if (await ReadBatchAsync(context) is not ({ } doc, var inputs))
         {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", "Invalid input JSON: 'inputs' is required.");
             return;
         }
 
-        if (inputs.GetArrayLength() > BatchMaxInputs)
-        {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", $"Batch input size {inputs.GetArrayLength()} exceeds the maximum of {BatchMaxInputs} inputs.");
-            return;
-        }
+        using var body = doc;
 
         var root = doc.RootElement;
         var byEmail = root.TryGetProperty("idProperty", out var idp) && idp.ValueKind == JsonValueKind.String && idp.GetString() == "email";
@@ -343,18 +337,12 @@ internal sealed class HubSpotApi
 
     private async Task BatchUpdateAsync(HttpContext context)
     {
-        using var doc = await JsonResponses.ReadBodyAsync(context);
-        if (doc is null || !doc.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
+        if (await ReadBatchAsync(context) is not ({ } doc, var inputs))
         {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", "Invalid input JSON: 'inputs' is required.");
             return;
         }
 
-        if (inputs.GetArrayLength() > BatchMaxInputs)
-        {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", $"Batch input size {inputs.GetArrayLength()} exceeds the maximum of {BatchMaxInputs} inputs.");
-            return;
-        }
+        using var body = doc;
 
         var parsed = new List<(string Id, IReadOnlyDictionary<string, string?> Values)>();
         var byEmail = false;
@@ -404,18 +392,12 @@ internal sealed class HubSpotApi
 
     private async Task BatchCreateAsync(HttpContext context)
     {
-        using var doc = await JsonResponses.ReadBodyAsync(context);
-        if (doc is null || !doc.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
+        if (await ReadBatchAsync(context) is not ({ } doc, var inputs))
         {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", "Invalid input JSON: 'inputs' is required.");
             return;
         }
 
-        if (inputs.GetArrayLength() > BatchMaxInputs)
-        {
-            await ErrorAsync(context, 400, "VALIDATION_ERROR", $"Batch input size {inputs.GetArrayLength()} exceeds the maximum of {BatchMaxInputs} inputs.");
-            return;
-        }
+        using var body = doc;
 
         var parsed = inputs.EnumerateArray().Select(ReadProperties).ToList();
         var started = _time.GetUtcNow();
@@ -776,6 +758,28 @@ internal sealed class HubSpotApi
             w.WriteString("requestId", Guid.NewGuid().ToString());
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>The body of a batch call: its <c>inputs</c> array, at most 100 of them; otherwise the 400 is written and null returned.</summary>
+    private static async Task<(JsonDocument Doc, JsonElement Inputs)?> ReadBatchAsync(HttpContext context)
+    {
+        var doc = await JsonResponses.ReadBodyAsync(context);
+        if (doc is null || !doc.RootElement.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array)
+        {
+            doc?.Dispose();
+            await ErrorAsync(context, 400, "VALIDATION_ERROR", "Invalid input JSON: 'inputs' is required.");
+            return null;
+        }
+
+        if (inputs.GetArrayLength() > BatchMaxInputs)
+        {
+            var count = inputs.GetArrayLength();
+            doc.Dispose();
+            await ErrorAsync(context, 400, "VALIDATION_ERROR", $"Batch input size {count} exceeds the maximum of {BatchMaxInputs} inputs.");
+            return null;
+        }
+
+        return (doc, inputs);
     }
 
     private static async Task ErrorAsync(HttpContext context, int status, string category, string message)
