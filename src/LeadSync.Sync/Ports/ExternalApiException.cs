@@ -29,17 +29,20 @@ public enum ApiErrorKind
 /// </summary>
 public sealed class ExternalApiException : Exception
 {
+    /// <param name="product">The product's name for the message ("HubSpot"); the role's when not given.</param>
     public ExternalApiException(
-        SystemKind system,
+        SystemRole system,
+        string product,
         ApiErrorKind kind,
         int? statusCode,
         string errorCode,
         string message,
         string? correlationId = null,
         Exception? innerException = null)
-        : base($"{system} {errorCode}{(statusCode is null ? string.Empty : $" (HTTP {statusCode})")}: {message}{(correlationId is null ? string.Empty : $" [correlation {correlationId}]")}", innerException)
+        : base($"{product} {errorCode}{(statusCode is null ? string.Empty : $" (HTTP {statusCode})")}: {message}{(correlationId is null ? string.Empty : $" [correlation {correlationId}]")}", innerException)
     {
         System = system;
+        Product = product;
         Kind = kind;
         StatusCode = statusCode;
         ErrorCode = errorCode;
@@ -47,7 +50,9 @@ public sealed class ExternalApiException : Exception
         CorrelationId = correlationId;
     }
 
-    public SystemKind System { get; }
+    public SystemRole System { get; }
+
+    public string Product { get; }
 
     public ApiErrorKind Kind { get; }
 

@@ -2,8 +2,8 @@ namespace LeadSync.Sync.Ports;
 
 /// <summary>
 /// Everything LeadSync remembers between cycles, per connection. SQLite by default, PostgreSQL for scale.
-/// Every method is scoped by <c>connection</c> (the name of a HubSpot-portal/Salesforce-org pair) so
-/// connections never see each other's state. Implementations use parameterised SQL only.
+/// Every method is scoped by <c>connection</c> (the name of a marketing-platform/CRM pair) so connections never see
+/// each other's state. Implementations use parameterised SQL only.
 /// </summary>
 public interface IStateStore
 {
@@ -14,14 +14,14 @@ public interface IStateStore
     Task<bool> PingAsync(CancellationToken cancellationToken);
 
     // ---- Watermarks -------------------------------------------------------------------------
-    Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemKind system, CancellationToken cancellationToken);
+    Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemRole system, CancellationToken cancellationToken);
 
-    Task SetWatermarkAsync(string connection, SystemKind system, ChangeCursor cursor, CancellationToken cancellationToken);
+    Task SetWatermarkAsync(string connection, SystemRole system, ChangeCursor cursor, CancellationToken cancellationToken);
 
     // ---- Leads: cross-reference and remembered values ------------------------------------------
-    /// <summary>Lead records whose HubSpot id or Salesforce id is among the given ids.</summary>
+    /// <summary>Lead records whose marketing id or CRM id is among the given ids (one round trip).</summary>
     Task<IReadOnlyList<LeadRecord>> FindLeadsAsync(
-        string connection, IReadOnlyCollection<string> hubSpotIds, IReadOnlyCollection<string> salesforceIds, CancellationToken cancellationToken);
+        string connection, IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> crmIds, CancellationToken cancellationToken);
 
     Task<LeadRecord?> GetLeadAsync(string connection, string leadKey, CancellationToken cancellationToken);
 
@@ -33,24 +33,34 @@ public interface IStateStore
 
     // ---- Assignment ledger (exactly-once handoff) ----------------------------------------------
     /// <summary>
-    /// Writes the ledger entry for (leadKey, crossing) if it does not exist yet and returns the stored entry
-    /// (the existing one when a previous attempt already began it).
+    /// Writes the ledger entries for (leadKey, crossing) that do not exist yet, in one transaction, and returns the
+    /// stored entries in input order (the existing one where a previous attempt already began it).
     /// </summary>
-    Task<AssignmentEntry> BeginAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
 
     /// <summary>Replaces the stored entry's mutable parts (steps done, completion, SLA fields).</summary>
     Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(string connection, string leadKey, CancellationToken cancellationToken);
 
+    /// <summary>Every ledger entry of the given leads (one round trip), for planning a batch.</summary>
+    Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(string connection, IReadOnlyCollection<string> leadKeys, CancellationToken cancellationToken);
+
     /// <summary>Entries not yet completed (a crash left them mid-way) or still inside their SLA follow-up.</summary>
     Task<IReadOnlyList<AssignmentEntry>> GetOpenAssignmentsAsync(string connection, CancellationToken cancellationToken);
 
-    /// <summary>Open (handed-off, not released) leads per owner id, for LeastLoaded routing and capacity caps.</summary>
-    Task<IReadOnlyDictionary<string, int>> CountOpenLeadsByOwnerAsync(string connection, CancellationToken cancellationToken);
+    /// <summary>Round-robin positions of every team and open leads per owner, in one round trip (read-only).</summary>
+    Task<RoutingState> GetRoutingStateAsync(string connection, CancellationToken cancellationToken);
 
     /// <summary>Atomically returns the team's current round-robin ticket and advances it by one (shared by all workers).</summary>
     Task<long> TakeRoutingTicketAsync(string connection, string team, CancellationToken cancellationToken);
+
+    // ---- One batch, settled at once ----------------------------------------------------------
+    /// <summary>
+    /// Settles a batch in one transaction: saves the lead records, updates the ledger entries, appends the audit,
+    /// quarantines and resolves records, and advances each team's round-robin position by the given count.
+    /// </summary>
+    Task SettleAsync(BatchSettlement settlement, CancellationToken cancellationToken);
 
     // ---- Audit --------------------------------------------------------------------------------
     Task AppendAuditAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken);
@@ -70,7 +80,7 @@ public interface IStateStore
     Task<IReadOnlyList<QuarantineItem>> GetRetryRequestsAsync(string connection, CancellationToken cancellationToken);
 
     /// <summary>Removes the item once the record went through.</summary>
-    Task ResolveQuarantineAsync(string connection, SystemKind system, string recordId, CancellationToken cancellationToken);
+    Task ResolveQuarantineAsync(string connection, SystemRole system, string recordId, CancellationToken cancellationToken);
 
     // ---- Cycles and coordination --------------------------------------------------------------
     Task RecordCycleAsync(CycleRecord cycle, CancellationToken cancellationToken);
@@ -83,78 +93,6 @@ public interface IStateStore
     /// </summary>
     Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// One person as LeadSync knows them: the cross-reference between the two systems and what LeadSync last saw and wrote.
-/// <see cref="LastSeenHubSpot"/> / <see cref="LastSeenSalesforce"/> hold the mapped values as of the last settled cycle
-/// (including LeadSync's own writes), which is how echoes are recognised and human edits detected.
-/// </summary>
-public sealed record LeadRecord(
-    string Connection,
-    string LeadKey,
-    string? HubSpotId,
-    string? SalesforceId,
-    IReadOnlyDictionary<string, string?> LastSeenHubSpot,
-    IReadOnlyDictionary<string, string?> LastSeenSalesforce,
-    int? Score,
-    string? Grade,
-    bool InSales,
-    int Crossings,
-    DateTimeOffset? FirstSeenAboveThresholdAt,
-    DateTimeOffset UpdatedAt);
-
-/// <summary>The steps of one handoff, written before the API writes and completed after them.</summary>
-[Flags]
-public enum AssignmentSteps
-{
-    None = 0,
-    SalesforceOwnerWritten = 1,
-    TaskCreated = 2,
-    HubSpotWritten = 4,
-}
-
-/// <summary>One crossing of the threshold by one lead: who it went to, why, and how far the write-back got.</summary>
-public sealed record AssignmentEntry(
-    string Connection,
-    string LeadKey,
-    int Crossing,
-    string? SalesforceLeadId,
-    string OwnerId,
-    string? HubSpotOwnerId,
-    string Team,
-    string Reason,
-    AssignmentSteps StepsDone,
-    string? TaskId,
-    DateTimeOffset FirstSeenAt,
-    DateTimeOffset StartedAt,
-    DateTimeOffset? OwnerWrittenAt,
-    DateTimeOffset? CompletedAt,
-    int Escalations,
-    DateTimeOffset? SlaDueAt,
-    bool Closed,
-    AssignmentNote? Note = null);
-
-/// <summary>The rep's Task as composed when the crossing began; a resumed handoff creates exactly this one.</summary>
-public sealed record AssignmentNote(string Subject, string Priority, string Description);
-
-public sealed record AuditEntry(
-    string Connection,
-    string CycleId,
-    string LeadKey,
-    DateTimeOffset At,
-    string Action,
-    string Details);
-
-public sealed record QuarantineItem(
-    long Id,
-    string Connection,
-    SystemKind System,
-    string RecordId,
-    string Reason,
-    DateTimeOffset FirstSeenAt,
-    DateTimeOffset LastSeenAt,
-    int Attempts,
-    bool RetryRequested);
 
 public sealed record CycleRecord(
     string Connection,

@@ -5,7 +5,7 @@ using LeadSync.Domain.Mapping;
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
 
-namespace LeadSync.Sync.Engine;
+namespace LeadSync.Domain.Planning;
 
 /// <summary>The admin-owned rules of one connection, as bound from configuration.</summary>
 public sealed class ConnectionModelOptions
@@ -24,18 +24,11 @@ public sealed class ConnectionModelOptions
 }
 
 /// <summary>
-/// The rules of one connection compiled once (at start) into the pure domain's decision makers, plus the
-/// properties and fields the connectors must read for them.
+/// The rules of one connection compiled once (at start) into the pure domain's decision makers, plus the vendor
+/// fields the rules name (the connectors add the fields behind their typed values).
 /// </summary>
 public sealed class ConnectionModel
 {
-    /// <summary>Properties every decision needs besides those the scoring and mapping rules name.</summary>
-    private static readonly string[] CoreHubSpotProperties =
-        ["email", "firstname", "lastname", "company", "hs_lead_status", "lifecyclestage", "hubspot_owner_id", "hs_analytics_source", "lastmodifieddate"];
-
-    private static readonly string[] CoreSalesforceFields =
-        ["Id", "Email", "FirstName", "LastName", "Company", "Status", "OwnerId", "IsConverted", "LeadSource", "SystemModstamp"];
-
     public ConnectionModel(ConnectionModelOptions options)
     {
         Options = options;
@@ -50,20 +43,14 @@ public sealed class ConnectionModel
         Planner = new FieldPlanner(options.Mappings);
 
         var fields = options.Mappings.EffectiveFields;
-        HubSpotProperties = CoreHubSpotProperties
-            .Concat(Scoring.RequiredHubSpotProperties)
+        MarketingFields = Scoring.RequiredHubSpotProperties
             .Concat(fields.Where(f => f.Direction != SyncDirection.None).Select(f => f.HubSpotProperty))
             .Concat(RoutingFields(options.Routing, FieldPath.HubSpot))
-            .Append(options.Mappings.CrossReference.HubSpotProperty)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        SalesforceFields = CoreSalesforceFields
-            .Concat(Scoring.RequiredSalesforceFields)
+        CrmFields = Scoring.RequiredSalesforceFields
             .Concat(fields.Where(f => f.Direction != SyncDirection.None).Select(f => f.SalesforceField))
             .Concat(RoutingFields(options.Routing, FieldPath.Salesforce))
-            .Append(options.Mappings.CrossReference.SalesforceField)
-            .Append(options.Sync.ScoreField)
-            .Append(options.Sync.GradeField)
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
@@ -92,9 +79,11 @@ public sealed class ConnectionModel
 
     public SyncOptions Sync => Options.Sync;
 
-    public IReadOnlyCollection<string> HubSpotProperties { get; }
+    /// <summary>Marketing fields the rules (scoring, mappings, routing) name.</summary>
+    public IReadOnlyCollection<string> MarketingFields { get; }
 
-    public IReadOnlyCollection<string> SalesforceFields { get; }
+    /// <summary>CRM fields the rules (scoring, mappings, routing) name.</summary>
+    public IReadOnlyCollection<string> CrmFields { get; }
 
     /// <summary>Every problem of a connection's rules, each with the JSON path of the section it came from.</summary>
     public static IReadOnlyList<ConfigProblem> Validate(ConnectionModelOptions options, IReadOnlyDictionary<string, string> sectionPaths)

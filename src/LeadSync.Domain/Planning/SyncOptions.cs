@@ -1,4 +1,4 @@
-namespace LeadSync.Sync;
+namespace LeadSync.Domain.Planning;
 
 /// <summary>How the cycle itself behaves (section <c>LeadSync:Sync</c>).</summary>
 public sealed class SyncOptions
@@ -6,13 +6,13 @@ public sealed class SyncOptions
     /// <summary>Each read starts this far before the watermark, so clock skew and late index updates never skip a record.</summary>
     public int OverlapSeconds { get; set; } = 5;
 
-    /// <summary>Salesforce field that receives the unified 0–100 score.</summary>
+    /// <summary>CRM field that receives the unified 0–100 score (the CRM connector writes it).</summary>
     public string ScoreField { get; set; } = "Score__c";
 
-    /// <summary>Salesforce field that receives the fit grade (A–D).</summary>
+    /// <summary>CRM field that receives the fit grade (A–D).</summary>
     public string GradeField { get; set; } = "Fit_Grade__c";
 
-    /// <summary>When a HubSpot-only contact is handed to sales, create its Salesforce Lead (a rep needs a record to own).</summary>
+    /// <summary>When a marketing-only person is handed to sales, create their CRM lead (a rep needs a record to own).</summary>
     public bool CreateSalesforceLeadOnHandoff { get; set; } = true;
 
     /// <summary>Reps, owners and queues are re-read at most this often (they change rarely; reading them every cycle would cost calls).</summary>
