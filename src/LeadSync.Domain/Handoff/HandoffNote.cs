@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
 
 namespace LeadSync.Domain.Handoff;

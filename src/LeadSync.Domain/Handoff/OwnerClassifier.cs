@@ -1,14 +1,12 @@
 namespace LeadSync.Domain.Handoff;
 
-/// <summary>Tells, from a Salesforce Lead's OwnerId, whose lead it is for <see cref="HandoffPolicy"/>.</summary>
+/// <summary>Tells, from a CRM lead's owner, whose lead it is for <see cref="HandoffPolicy"/>. The only owner classifier.</summary>
 public static class OwnerClassifier
 {
-    /// <summary>Key prefix of Salesforce Group ids; a Lead owned by a Group is owned by a queue.</summary>
-    private const string QueuePrefix = "00G";
-
     /// <param name="integrationUserId">Id of the integration user (resolved from its email by the caller if needed).</param>
     /// <param name="marketingQueueId">Id of the queue whose DeveloperName is the configured marketing queue.</param>
-    public static OwnerKind Classify(string? ownerId, string? integrationUserId, string? marketingQueueId)
+    /// <param name="ownerIsQueue">The owner is a queue (the CRM connector knows its id formats).</param>
+    public static OwnerKind Classify(string? ownerId, string? integrationUserId, string? marketingQueueId, bool ownerIsQueue)
     {
         if (string.IsNullOrWhiteSpace(ownerId))
         {
@@ -25,13 +23,13 @@ public static class OwnerClassifier
             return OwnerKind.MarketingQueue;
         }
 
-        return ownerId.Trim().StartsWith(QueuePrefix, StringComparison.Ordinal) ? OwnerKind.OtherQueue : OwnerKind.Person;
+        return ownerIsQueue ? OwnerKind.OtherQueue : OwnerKind.Person;
     }
 
     /// <summary>Salesforce ids come as 15 (case-sensitive) or 18 characters; the first 15 identify the record.</summary>
-    private static bool SameId(string a, string? b)
+    public static bool SameId(string? a, string? b)
     {
-        if (string.IsNullOrWhiteSpace(b))
+        if (string.IsNullOrWhiteSpace(a) || string.IsNullOrWhiteSpace(b))
         {
             return false;
         }

@@ -1,68 +1,69 @@
+using LeadSync.Domain.Planning;
+
 namespace LeadSync.Domain.Lifecycle;
 
 /// <summary>
-/// Lead Status values between Salesforce, HubSpot and the canonical <see cref="LeadStatus"/>. Reads ignore case and surrounding
-/// blanks and accept aliases; writes use the configured primary value. Unknown values: Try… returns false, the caller audits.
+/// One canonical value set (Lead Status, lifecycle stage) between the marketing platform's and the CRM's values.
+/// Reads ignore case and surrounding blanks and accept aliases; writes use the configured primary value. Unknown
+/// values are never guessed: Try… returns false and the caller says why.
 /// </summary>
-public sealed class StatusMapper
+public sealed class LifecycleMapper<TEnum>
+    where TEnum : struct, Enum
 {
-    private readonly ValueMap<LeadStatus> _salesforce;
-    private readonly ValueMap<LeadStatus> _hubSpot;
+    private readonly ValueMap<TEnum> _crm;
+    private readonly ValueMap<TEnum> _marketing;
+    private readonly string _section;
 
-    private StatusMapper(ValueMapOptions map)
+    private LifecycleMapper(ValueMapOptions map, string section)
     {
-        _salesforce = new ValueMap<LeadStatus>(map.Salesforce, map.SalesforceAliases);
-        _hubSpot = new ValueMap<LeadStatus>(map.HubSpot, map.HubSpotAliases);
+        _crm = new ValueMap<TEnum>(map.Salesforce, map.SalesforceAliases);
+        _marketing = new ValueMap<TEnum>(map.HubSpot, map.HubSpotAliases);
+        _section = section;
     }
 
-    /// <summary>Compiles the status map; validate with <see cref="LifecycleOptionsValidator"/> at start first.</summary>
-    public static StatusMapper Create(LifecycleOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new StatusMapper(options.StatusMap ?? new ValueMapOptions());
-    }
+    /// <summary>Compiles a value map; validate it with <see cref="LifecycleOptionsValidator"/> at start first.</summary>
+    /// <param name="section">The map's configuration path, for messages (e.g. <c>LeadSync:Lifecycle:StatusMap</c>).</param>
+    public static LifecycleMapper<TEnum> Create(ValueMapOptions? map, string section) => new(map ?? new ValueMapOptions(), section);
 
-    public bool TryFromSalesforce(string? value, out LeadStatus status) => _salesforce.TryRead(value, out status);
+    public bool TryRead(SystemRole system, string? value, out TEnum canonical) =>
+        Side(system).TryRead(value, out canonical);
 
-    public bool TryFromHubSpot(string? value, out LeadStatus status) => _hubSpot.TryRead(value, out status);
+    public bool TryFromCrm(string? value, out TEnum canonical) => _crm.TryRead(value, out canonical);
 
-    /// <summary>The Salesforce value to write; throws when the map has none (the validator reports that at start).</summary>
-    public string ToSalesforce(LeadStatus status) =>
-        _salesforce.TryWrite(status, out var value) ? value : throw Unmapped(status, "Salesforce");
+    public bool TryFromMarketing(string? value, out TEnum canonical) => _marketing.TryRead(value, out canonical);
 
-    /// <summary>The HubSpot value to write; throws when the map has none (the validator reports that at start).</summary>
-    public string ToHubSpot(LeadStatus status) =>
-        _hubSpot.TryWrite(status, out var value) ? value : throw Unmapped(status, "HubSpot");
+    /// <summary>False when the map has no value for <paramref name="canonical"/> in <paramref name="system"/>.</summary>
+    public bool TryWrite(SystemRole system, TEnum canonical, out string value) => Side(system).TryWrite(canonical, out value);
 
-    private static InvalidOperationException Unmapped(LeadStatus status, string system) =>
-        new($"Lead Status {status} has no {system} value in LeadSync:Lifecycle:StatusMap:{system}.");
+    /// <summary>The value to write; throws when the map has none (the validator reports that at start).</summary>
+    public string Write(SystemRole system, TEnum canonical) =>
+        TryWrite(system, canonical, out var value)
+            ? value
+            : throw new InvalidOperationException($"{typeof(TEnum).Name} {canonical} has no {(system == SystemRole.Crm ? "CRM (Salesforce)" : "marketing (HubSpot)")} value in {_section}.");
+
+    public string ToCrm(TEnum canonical) => Write(SystemRole.Crm, canonical);
+
+    public string ToMarketing(TEnum canonical) => Write(SystemRole.Marketing, canonical);
+
+    private ValueMap<TEnum> Side(SystemRole system) => system == SystemRole.Crm ? _crm : _marketing;
 }
 
-/// <summary>Lifecycle stage values between HubSpot (and optionally Salesforce) and the canonical <see cref="LifecycleStage"/>.</summary>
-public sealed class StageMapper
+/// <summary>The Lead Status map of a lifecycle configuration.</summary>
+public static class StatusMapper
 {
-    private readonly ValueMap<LifecycleStage> _salesforce;
-    private readonly ValueMap<LifecycleStage> _hubSpot;
-
-    private StageMapper(ValueMapOptions map)
-    {
-        _salesforce = new ValueMap<LifecycleStage>(map.Salesforce, map.SalesforceAliases);
-        _hubSpot = new ValueMap<LifecycleStage>(map.HubSpot, map.HubSpotAliases);
-    }
-
-    public static StageMapper Create(LifecycleOptions options)
+    public static LifecycleMapper<LeadStatus> Create(LifecycleOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new StageMapper(options.StageMap ?? new ValueMapOptions());
+        return LifecycleMapper<LeadStatus>.Create(options.StatusMap, "LeadSync:Lifecycle:StatusMap");
     }
+}
 
-    public bool TryFromHubSpot(string? value, out LifecycleStage stage) => _hubSpot.TryRead(value, out stage);
-
-    public bool TryFromSalesforce(string? value, out LifecycleStage stage) => _salesforce.TryRead(value, out stage);
-
-    public string ToHubSpot(LifecycleStage stage) =>
-        _hubSpot.TryWrite(stage, out var value) ? value : throw new InvalidOperationException($"Lifecycle stage {stage} has no HubSpot value in LeadSync:Lifecycle:StageMap:HubSpot.");
-
-    /// <summary>Salesforce has no lifecycle stage field by default, so this is a Try: false when the org maps none.</summary>
-    public bool TryToSalesforce(LifecycleStage stage, out string value) => _salesforce.TryWrite(stage, out value);
+/// <summary>The lifecycle stage map of a lifecycle configuration (the CRM side is optional: many orgs have no stage field).</summary>
+public static class StageMapper
+{
+    public static LifecycleMapper<LifecycleStage> Create(LifecycleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return LifecycleMapper<LifecycleStage>.Create(options.StageMap, "LeadSync:Lifecycle:StageMap");
+    }
 }

@@ -59,9 +59,9 @@ public sealed class ConnectionModel
 
     public ScoringModel Scoring { get; }
 
-    public StatusMapper Statuses { get; }
+    public LifecycleMapper<LeadStatus> Statuses { get; }
 
-    public StageMapper Stages { get; }
+    public LifecycleMapper<LifecycleStage> Stages { get; }
 
     public StagePolicy StagePolicy { get; }
 

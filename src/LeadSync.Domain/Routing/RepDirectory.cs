@@ -27,7 +27,7 @@ public sealed class RepDirectory
         foreach (var user in salesforceUsers)
         {
             var key = EmailMask.Normalize(user.Email);
-            if (key.Length == 0)
+            if (key is null)
             {
                 continue;
             }
@@ -42,7 +42,7 @@ public sealed class RepDirectory
         foreach (var owner in hubSpotOwners)
         {
             var key = EmailMask.Normalize(owner.Email);
-            if (key.Length == 0)
+            if (key is null)
             {
                 continue;
             }
@@ -60,10 +60,13 @@ public sealed class RepDirectory
     }
 
     public SalesforceUserInfo? FindUser(string? email) =>
-        _users.TryGetValue(EmailMask.Normalize(email), out var user) ? user : null;
+        EmailMask.Normalize(email) is { } key && _users.TryGetValue(key, out var user) ? user : null;
 
     public HubSpotOwnerInfo? FindOwner(string? email) =>
-        _owners.TryGetValue(EmailMask.Normalize(email), out var owner) ? owner : null;
+        EmailMask.Normalize(email) is { } key && _owners.TryGetValue(key, out var owner) ? owner : null;
+
+    /// <summary>True when <paramref name="id"/> is one of the listed queues.</summary>
+    public bool IsQueue(string? id) => id is not null && _queues.Values.Any(q => string.Equals(q.Id, id, StringComparison.Ordinal));
 
     public QueueInfo? FindQueue(string? developerName) =>
         developerName is not null && _queues.TryGetValue(developerName.Trim(), out var queue) ? queue : null;

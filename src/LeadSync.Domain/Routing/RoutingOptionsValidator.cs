@@ -95,7 +95,7 @@ public static class RoutingOptionsValidator
             {
                 problems.Add(new(repPath + ":Email", "missing or not an email address", "the rep's email, as in Salesforce and HubSpot"));
             }
-            else if (!emails.Add(EmailMask.Normalize(rep.Email)))
+            else if (!emails.Add(EmailMask.Normalize(rep.Email) ?? string.Empty))
             {
                 problems.Add(new(repPath + ":Email", $"rep {EmailMask.Mask(rep.Email)} is listed twice in the team", "each rep once per team"));
             }

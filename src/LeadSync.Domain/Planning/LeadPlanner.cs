@@ -1,0 +1,617 @@
+using System.Globalization;
+using LeadSync.Domain.Handoff;
+using LeadSync.Domain.Lifecycle;
+using LeadSync.Domain.Mapping;
+using LeadSync.Domain.Routing;
+using LeadSync.Domain.Scoring;
+
+namespace LeadSync.Domain.Planning;
+
+/// <summary>
+/// Decides a batch: for each person the score and grade, the mapped fields, the Lead Status (the CRM is the master of
+/// the sales conversation), the lifecycle stage, a handoff or a release with the rep and the rep's note, and the
+/// minimal typed writes they imply. Pure and deterministic: the same snapshot gives the same plan; no I/O, no clock.
+/// Round-robin positions and owner loads advance inside the batch, so a preview and a run pick the same reps.
+/// </summary>
+public sealed class LeadPlanner(ConnectionModel model)
+{
+    private static readonly IReadOnlyDictionary<string, string?> Empty = new Dictionary<string, string?>();
+
+    private HandoffOptions HandoffOptions => model.Options.Handoff;
+
+    /// <summary>
+    /// True when someone in the batch may need the owner directory and routing state (at the threshold, or in sales):
+    /// only then does the cycle read them.
+    /// </summary>
+    public bool NeedsOwners(IEnumerable<PersonSnapshot> people, DateTimeOffset now) =>
+        people.Any(p => p.Blocked is null && (p.Record?.InSales == true || p.Crm?.IsConverted == true || ScoreOf(p, now).Value >= HandoffOptions.Threshold));
+
+    public BatchPlan Plan(BatchSnapshot batch)
+    {
+        var positions = new Dictionary<string, long>(batch.Routing.Positions, StringComparer.Ordinal);
+        var loads = new Dictionary<string, int>(batch.Routing.OpenLeadsByOwner, StringComparer.Ordinal);
+        var advances = new Dictionary<string, long>(StringComparer.Ordinal);
+        var plans = new List<PersonPlan>(batch.People.Count);
+        foreach (var person in batch.People)
+        {
+            plans.Add(PlanPerson(person, batch.Owners, positions, loads, advances, batch.Now));
+        }
+
+        return new BatchPlan(plans, advances, new RoutingState(positions, loads));
+    }
+
+    /// <summary>One person alone (explain, preview): routing positions as given, nothing carried over.</summary>
+    public PersonPlan PlanOne(PersonSnapshot person, OwnerDirectory? owners, RoutingState routing, DateTimeOffset now) =>
+        Plan(new BatchSnapshot([person], owners, routing, now)).People[0];
+
+    private LeadScore ScoreOf(PersonSnapshot person, DateTimeOffset now)
+    {
+        var features = model.Scoring.Extract(person.Marketing?.Fields ?? Empty, person.Crm?.Fields ?? Empty);
+        return model.Scoring.Score(in features, now);
+    }
+
+    private PersonPlan PlanPerson(
+        PersonSnapshot person,
+        OwnerDirectory? owners,
+        Dictionary<string, long> positions,
+        Dictionary<string, int> loads,
+        Dictionary<string, long> advances,
+        DateTimeOffset now)
+    {
+        var draft = new Draft(person);
+        draft.StatusBefore = person.Crm is not null ? person.Crm.Status : person.Marketing?.LeadStatus;
+        draft.StageBefore = person.Marketing?.LifecycleStage;
+        var score = ScoreOf(person, now);
+        draft.Score = score;
+        if (person.Blocked is { } blocked)
+        {
+            return draft.ToBlocked(blocked);
+        }
+
+        if (ReadStatus(draft, person, score) is { } unmapped)
+        {
+            return draft.ToBlocked(unmapped);
+        }
+
+        PlanMappedFields(draft, person);
+        var team = DecideOwnership(draft, owners, now);
+        if (team is not null && owners is not null)
+        {
+            var existing = ExistingEntry(person);
+            if (existing is not null)
+            {
+                ResumeHandoff(draft, existing, owners);
+            }
+            else
+            {
+                var name = team.Team ?? "(fallback)";
+                var ticket = positions.GetValueOrDefault(name);
+                var routing = model.Router.PickRep(team, owners.Directory, ticket, loads, now);
+                positions[name] = ticket + 1;
+                advances[name] = advances.GetValueOrDefault(name) + 1;
+                if (!routing.IsAssigned)
+                {
+                    return draft.ToBlocked(new Blocked(
+                        person.Crm is not null ? SystemRole.Crm : SystemRole.Marketing,
+                        person.Crm?.Id ?? person.Marketing?.Id ?? person.LeadKey,
+                        $"no rep or queue available for this lead: {routing.Reason}{Skips(routing)}"));
+                }
+
+                ComposeHandoff(draft, routing, owners, now);
+                var owner = draft.Handoff!.OwnerId;
+                loads[owner] = loads.GetValueOrDefault(owner) + 1;
+            }
+        }
+
+        Finish(draft);
+        return draft.ToPlan();
+    }
+
+    /// <summary>Canonical status from the CRM (the master) or else the marketing platform; a value no map covers blocks the person when it matters.</summary>
+    private Blocked? ReadStatus(Draft draft, PersonSnapshot person, LeadScore score)
+    {
+        if (person.Crm is { } lead && !string.IsNullOrWhiteSpace(lead.Status))
+        {
+            if (!model.Statuses.TryFromCrm(lead.Status, out var status))
+            {
+                return new Blocked(SystemRole.Crm, lead.Id, $"CRM Lead Status '{lead.Status}' is not covered by LeadSync:Lifecycle:StatusMap (Salesforce or SalesforceAliases); LeadSync does not guess — add it to the map");
+            }
+
+            draft.Canonical = status;
+        }
+        else if (person.Marketing is { LeadStatus: { } marketingStatus } contact && !string.IsNullOrWhiteSpace(marketingStatus))
+        {
+            if (model.Statuses.TryFromMarketing(marketingStatus, out var status))
+            {
+                draft.Canonical = status;
+            }
+            else if (score.Value >= HandoffOptions.Threshold)
+            {
+                return new Blocked(SystemRole.Marketing, contact.Id, $"marketing lead status '{marketingStatus}' is not covered by LeadSync:Lifecycle:StatusMap (HubSpot or HubSpotAliases) and the lead is at the threshold; add it to the map");
+            }
+            else
+            {
+                draft.Reasons.Add($"marketing lead status '{marketingStatus}' is not in the value map; left as it is");
+            }
+        }
+
+        return null;
+    }
+
+    private void PlanMappedFields(Draft draft, PersonSnapshot person)
+    {
+        if (person.Marketing is null || person.Crm is null)
+        {
+            return;
+        }
+
+        var fields = model.Planner.Plan(new FieldPlanInput(
+            person.Marketing.Fields, person.Crm.Fields, person.Record?.LastSeenMarketing, person.Record?.LastSeenCrm,
+            person.Marketing.ModifiedAt, person.Crm.ModifiedAt));
+        foreach (var (field, value) in fields.HubSpotChanges)
+        {
+            draft.MarketingFields[field] = value;
+        }
+
+        foreach (var (field, value) in fields.SalesforceChanges)
+        {
+            draft.CrmFields[field] = value;
+        }
+
+        draft.Reasons.AddRange(fields.Conflicts.Select(c => c.Reason));
+        draft.Reasons.AddRange(fields.Problems.Select(p => $"{p.HubSpotProperty} ↔ {p.SalesforceField}: {p.Problem}"));
+    }
+
+    /// <summary>Applies the handoff policy. Returns the team selection when a rep must be picked.</summary>
+    private TeamSelection? DecideOwnership(Draft draft, OwnerDirectory? owners, DateTimeOffset now)
+    {
+        var person = draft.Person;
+        var record = person.Record;
+        var score = draft.Score.Value;
+        draft.InSalesAfter = record?.InSales ?? false;
+        draft.CrossingsAfter = record?.Crossings ?? 0;
+        draft.FirstSeenAboveThresholdAt = score >= HandoffOptions.Threshold ? record?.FirstSeenAboveThresholdAt ?? now : null;
+        if (score < HandoffOptions.Threshold && record?.InSales != true && person.Crm?.IsConverted != true)
+        {
+            return null;
+        }
+
+        var ownerId = person.Crm?.OwnerId;
+        var ownerKind = Classify(person.Crm, owners);
+        string? lastOwner = null;
+        record?.LastSeenCrm.TryGetValue(SeenKeys.Owner, out lastOwner);
+        var changedByPerson = ownerKind == OwnerKind.Person && !string.IsNullOrEmpty(lastOwner) && !string.Equals(lastOwner, ownerId, StringComparison.Ordinal);
+
+        var decision = model.Handoff.Decide(new HandoffInput(
+            score, draft.Score.Grade, draft.InSalesAfter, draft.Canonical, person.Crm?.IsConverted == true, ownerKind, changedByPerson));
+        draft.Reasons.Add(decision.Reason);
+        switch (decision.Action)
+        {
+            case HandoffAction.Handoff:
+                draft.InSalesAfter = true;
+                if (person.Crm is null && !model.Sync.CreateSalesforceLeadOnHandoff)
+                {
+                    draft.Reasons.Add("no CRM lead exists and LeadSync:Sync:CreateSalesforceLeadOnHandoff is off: nobody to assign");
+                    draft.InSalesAfter = false;
+                    return null;
+                }
+
+                if (!decision.AssignOwner)
+                {
+                    draft.CrossingsAfter++;
+                    return null;
+                }
+
+                return model.Router.SelectTeam(new LeadAttributes(person.Marketing?.Fields, person.Crm?.Fields));
+
+            case HandoffAction.StayWithSales:
+                draft.InSalesAfter = true;
+                return null;
+
+            case HandoffAction.Release:
+                draft.InSalesAfter = false;
+                draft.Released = true;
+                draft.Closes.AddRange(person.Ledger.Where(e => !e.Closed));
+                if (person.Crm is not null)
+                {
+                    if (owners?.MarketingQueueId is { } queue)
+                    {
+                        draft.CrmOwner = new OwnerWrite(queue);
+                    }
+
+                    draft.CrmStatus = model.Statuses.ToCrm(HandoffOptions.ReleaseStatus);
+                }
+
+                draft.Canonical = HandoffOptions.ReleaseStatus;
+                if (person.Marketing is not null)
+                {
+                    draft.MarketingOwner = new OwnerWrite(null);
+                }
+
+                return null;
+
+            case HandoffAction.Untouchable:
+                draft.Untouchable = true;
+                return null;
+
+            default:
+                draft.InSalesAfter = false;
+                return null;
+        }
+    }
+
+    /// <summary>The entry a previous attempt of this crossing began (its rep is kept: a crossing is routed once).</summary>
+    private static AssignmentEntry? ExistingEntry(PersonSnapshot person)
+    {
+        var crossing = (person.Record?.Crossings ?? 0) + 1;
+        return person.Ledger.FirstOrDefault(e => e.Crossing == crossing && !e.Closed);
+    }
+
+    private void ResumeHandoff(Draft draft, AssignmentEntry entry, OwnerDirectory owners)
+    {
+        var note = entry.Note ?? LegacyNote(entry);
+        if (note.TaskOwnerId is null)
+        {
+            note = note with { TaskOwnerId = TaskOwnerFor(entry.OwnerId, owners, isQueue: owners.Directory.IsQueue(entry.OwnerId)) };
+        }
+
+        draft.Reasons.Add(FormattableString.Invariant($"crossing {entry.Crossing} was begun by an earlier attempt: its rep is kept"));
+        ApplyHandoff(draft, new HandoffPlan(
+            entry.Crossing, entry.OwnerId, entry.MarketingOwnerId, entry.Team, entry.Reason, null, note, entry.SlaDueAt,
+            draft.Person.Crm is { } lead && entry.CrmLeadId is null ? entry with { CrmLeadId = lead.Id } : entry,
+            Resumed: true));
+    }
+
+    private void ComposeHandoff(Draft draft, RoutingDecision routing, OwnerDirectory owners, DateTimeOffset now)
+    {
+        var person = draft.Person;
+        var ownerId = routing.Rep?.SalesforceUserId ?? routing.QueueId!;
+        var explanation = model.Scoring.Explain(model.Scoring.Extract(person.Marketing?.Fields ?? Empty, person.Crm?.Fields ?? Empty), now);
+        var behaviours = explanation.Contributions.Where(c => c.Kind == ContributionKind.BehaviourRule && c.ExactPoints > 0).OrderByDescending(c => c.ExactPoints).Take(4).Select(c => c.Phrase).ToList();
+        var fit = explanation.Contributions.Where(c => c.Kind == ContributionKind.FitRule && c.ExactPoints != 0).OrderByDescending(c => Math.Abs(c.ExactPoints)).Take(4).Select(c => c.Phrase).ToList();
+        var lastActivity = explanation.BehaviourRules.Where(b => b.LastOccurred is not null).OrderByDescending(b => b.LastOccurred).FirstOrDefault();
+        var reason = routing.Reason + Skips(routing);
+        var text = HandoffNote.Compose(
+            new HandoffNoteInput(
+                person.Crm?.FirstName ?? person.Marketing?.FirstName,
+                person.Crm?.LastName ?? person.Marketing?.LastName,
+                person.Crm?.Company ?? person.Marketing?.Company,
+                person.Crm?.Email ?? person.Marketing?.Email,
+                draft.Score.Value,
+                draft.Score.Grade,
+                behaviours,
+                fit,
+                person.Crm?.Source ?? person.Marketing?.Source,
+                lastActivity is null ? null : Humanize(lastActivity.Signal),
+                lastActivity?.LastOccurred,
+                reason),
+            HandoffOptions.Note);
+
+        var rep = routing.Rep is null ? null : FindRep(routing.Rep.Email);
+        var sla = model.Sla.Evaluate(new SlaInput(now, HandoffOptions.HandoffStatus, 0, rep?.TimeZone, rep?.WorkingHours, now));
+        var crossing = (person.Record?.Crossings ?? 0) + 1;
+        var note = new AssignmentNote(text.Subject, text.Priority, text.Description, TaskOwnerFor(ownerId, owners, isQueue: routing.Rep is null));
+        var team = routing.Team ?? "(queue)";
+        var entry = new AssignmentEntry(
+            "", person.LeadKey, crossing, person.Crm?.Id, ownerId, routing.Rep?.HubSpotOwnerId, team, reason,
+            AssignmentSteps.None, null, draft.FirstSeenAboveThresholdAt ?? now, now, null, null, 0, sla.DueAt, false, note);
+        ApplyHandoff(draft, new HandoffPlan(crossing, ownerId, routing.Rep?.HubSpotOwnerId, team, reason, routing.Rep?.Email, note, sla.DueAt, entry, Resumed: false));
+    }
+
+    private void ApplyHandoff(Draft draft, HandoffPlan handoff)
+    {
+        var person = draft.Person;
+        draft.Handoff = handoff;
+        draft.CrossingsAfter = handoff.Crossing;
+        draft.InSalesAfter = true;
+        draft.Canonical = HandoffOptions.HandoffStatus;
+        draft.CrmOwner = new OwnerWrite(handoff.OwnerId);
+        draft.CrmStatus = model.Statuses.ToCrm(HandoffOptions.HandoffStatus);
+        if (person.Marketing is not null && handoff.MarketingOwnerId is { } marketingOwner)
+        {
+            draft.MarketingOwner = new OwnerWrite(marketingOwner);
+        }
+
+        if (person.Crm is null && person.Marketing is { } contact)
+        {
+            draft.CrmCreate = new CrmLeadCreate(
+                person.LeadKey,
+                contact.Email?.Trim(),
+                contact.FirstName,
+                contact.LastName ?? "[not provided]",
+                contact.Company ?? "[not provided]",
+                draft.CrmStatus,
+                handoff.OwnerId,
+                contact.Id,
+                new ScoreWrite(draft.Score.Value, draft.Score.Grade.ToString()),
+                NewLeadFields(contact));
+        }
+    }
+
+    private static string? TaskOwnerFor(string ownerId, OwnerDirectory owners, bool isQueue) => isQueue ? owners.IntegrationUserId : ownerId;
+
+    /// <summary>Status mirror, score and grade, lifecycle stage and cross-references: the writes every plan gets; then only real changes are kept.</summary>
+    private void Finish(Draft draft)
+    {
+        var person = draft.Person;
+        var grade = draft.Score.Grade.ToString();
+        if (draft.Untouchable || person.Crm?.IsConverted == true)
+        {
+            // The CRM refuses writes to converted leads: nothing is sent there.
+            draft.ClearCrm();
+        }
+        else if (person.Crm is { } lead)
+        {
+            if (!SameValue(lead.Score, draft.Score.Value.ToString(CultureInfo.InvariantCulture)) || !SameValue(lead.Grade, grade))
+            {
+                draft.CrmScore = new ScoreWrite(draft.Score.Value, grade);
+            }
+
+            if (person.Marketing is not null && !SameValue(lead.MarketingId, person.Marketing.Id))
+            {
+                draft.CrmMarketingId = person.Marketing.Id;
+            }
+
+            if (draft.CrmStatus is not null && SameValue(lead.Status, draft.CrmStatus))
+            {
+                draft.CrmStatus = null;
+            }
+
+            if (draft.CrmOwner is { } owner && SameValue(lead.OwnerId, owner.OwnerId))
+            {
+                draft.CrmOwner = null;
+            }
+
+            RemoveUnchanged(draft.CrmFields, lead.Fields);
+        }
+        else if (draft.CrmCreate is null)
+        {
+            draft.ClearCrm();
+        }
+
+        if (person.Marketing is { } contact)
+        {
+            var status = draft.Canonical is { } canonical ? model.Statuses.ToMarketing(canonical) : null;
+            draft.MarketingStatus = status is not null && !SameValue(contact.LeadStatus, status) ? status : null;
+            if (person.Crm is not null && !SameValue(contact.CrmId, person.Crm.Id))
+            {
+                draft.MarketingCrmId = person.Crm.Id;
+            }
+
+            draft.LinkCreatedCrmLead = draft.CrmCreate is not null;
+            if (draft.MarketingOwner is { } owner && SameValue(contact.OwnerId, owner.OwnerId))
+            {
+                draft.MarketingOwner = null;
+            }
+
+            DecideStage(draft, contact);
+            RemoveUnchanged(draft.MarketingFields, contact.Fields);
+        }
+
+        draft.StatusAfter = draft.CrmCreate is { } created ? created.Status
+            : draft.CrmStatus ?? (person.Crm is not null ? person.Crm.Status : draft.MarketingStatus ?? draft.StatusBefore);
+    }
+
+    private void DecideStage(Draft draft, MarketingPerson contact)
+    {
+        var currentValue = contact.LifecycleStage;
+        LifecycleStage? current = null;
+        if (!string.IsNullOrWhiteSpace(currentValue))
+        {
+            if (!model.Stages.TryFromMarketing(currentValue, out var parsed))
+            {
+                draft.Reasons.Add($"marketing lifecycle stage '{currentValue}' is not in LeadSync:Lifecycle:StageMap; stage left as it is");
+                return;
+            }
+
+            current = parsed;
+        }
+
+        var decision = model.StagePolicy.Decide(new StageInput(current, draft.Score.Value, draft.Score.Grade, draft.Canonical, draft.InSalesAfter));
+        if (decision.Target is not { } target || target == current)
+        {
+            return;
+        }
+
+        var value = model.Stages.ToMarketing(target);
+        draft.StageAfter = value;
+        draft.Reasons.Add(decision.Reason);
+        draft.Stage = new StageWrite(value, decision.RequiresReset);
+    }
+
+    private Dictionary<string, string?> NewLeadFields(MarketingPerson contact)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var mapping in model.Mappings.EffectiveFields.Where(m => m.Direction is SyncDirection.ToCrm or SyncDirection.TwoWay))
+        {
+            if (contact.Fields.TryGetValue(mapping.HubSpotProperty, out var value) && !string.IsNullOrWhiteSpace(value))
+            {
+                var mapped = mapping.ValueMap.Count == 0 ? value.Trim()
+                    : mapping.ValueMap.TryGetValue(value, out var fromMap) ? fromMap : null;
+                if (mapped is not null)
+                {
+                    values[mapping.SalesforceField] = mapped;
+                }
+            }
+        }
+
+        return values;
+    }
+
+    private static AssignmentNote LegacyNote(AssignmentEntry entry) => new(
+        "Sales-ready lead handed to you by LeadSync",
+        "Normal",
+        $"This lead reached the sales threshold and was assigned to you. Why you: {entry.Reason}");
+
+    private RepOptions? FindRep(string email) =>
+        model.Options.Routing.Teams.SelectMany(t => t.Reps).FirstOrDefault(r => string.Equals(r.Email, email, StringComparison.OrdinalIgnoreCase));
+
+    private static OwnerKind Classify(CrmPerson? lead, OwnerDirectory? owners)
+    {
+        return OwnerClassifier.Classify(lead?.OwnerId, owners?.IntegrationUserId, owners?.MarketingQueueId, lead?.OwnerIsQueue == true);
+    }
+
+    private static void RemoveUnchanged(Dictionary<string, string?> writes, IReadOnlyDictionary<string, string?> current)
+    {
+        foreach (var field in writes.Keys.ToList())
+        {
+            if (SameValue(current.TryGetValue(field, out var value) ? value : null, writes[field]))
+            {
+                writes.Remove(field);
+            }
+        }
+    }
+
+    /// <summary>"42" and "42.0" are the same number to the CRM; blanks and nulls are the same absence.</summary>
+    internal static bool SameValue(string? a, string? b) => string.Equals(Normalize(a), Normalize(b), StringComparison.Ordinal);
+
+    private static string? Normalize(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
+            ? number.ToString("G29", CultureInfo.InvariantCulture)
+            : value.Trim();
+    }
+
+    private static string Skips(RoutingDecision routing) =>
+        routing.Skipped.Count == 0 ? string.Empty : " Skipped: " + string.Join("; ", routing.Skipped.Select(s => $"{EmailMask.Mask(s.Email)} ({s.Reason})")) + ".";
+
+    private static string Humanize(Signal signal) => signal switch
+    {
+        Signal.PageView => "viewed pages",
+        Signal.SiteVisit => "visited the site",
+        Signal.FormSubmission => "submitted a form",
+        Signal.ContentDownload => "downloaded content",
+        Signal.EmailOpen => "opened an email",
+        Signal.EmailClick => "clicked an email link",
+        Signal.DemoRequest => "requested a demo",
+        Signal.PricingPageView => "viewed the pricing page",
+        Signal.WebinarAttendance => "attended a webinar",
+        _ => signal.ToString(),
+    };
+
+    /// <summary>The plan while it is being decided; only <see cref="LeadPlanner"/> sees it.</summary>
+    private sealed class Draft(PersonSnapshot person)
+    {
+        public PersonSnapshot Person { get; } = person;
+
+        public LeadScore Score { get; set; }
+
+        public LeadStatus? Canonical { get; set; }
+
+        public bool Untouchable { get; set; }
+
+        public bool Released { get; set; }
+
+        public bool InSalesAfter { get; set; }
+
+        public int CrossingsAfter { get; set; }
+
+        public DateTimeOffset? FirstSeenAboveThresholdAt { get; set; }
+
+        public string? StatusBefore { get; set; }
+
+        public string? StatusAfter { get; set; }
+
+        public string? StageBefore { get; set; }
+
+        public string? StageAfter { get; set; }
+
+        public Dictionary<string, string?> MarketingFields { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string?> CrmFields { get; } = new(StringComparer.Ordinal);
+
+        public string? MarketingStatus { get; set; }
+
+        public StageWrite? Stage { get; set; }
+
+        public OwnerWrite? MarketingOwner { get; set; }
+
+        public string? MarketingCrmId { get; set; }
+
+        public bool LinkCreatedCrmLead { get; set; }
+
+        public string? CrmStatus { get; set; }
+
+        public OwnerWrite? CrmOwner { get; set; }
+
+        public string? CrmMarketingId { get; set; }
+
+        public ScoreWrite? CrmScore { get; set; }
+
+        public CrmLeadCreate? CrmCreate { get; set; }
+
+        public HandoffPlan? Handoff { get; set; }
+
+        public List<AssignmentEntry> Closes { get; } = [];
+
+        public List<string> Reasons { get; } = [];
+
+        public void ClearCrm()
+        {
+            CrmFields.Clear();
+            CrmStatus = null;
+            CrmOwner = null;
+            CrmMarketingId = null;
+            CrmScore = null;
+        }
+
+        public PersonPlan ToBlocked(Blocked blocked) => new()
+        {
+            Snapshot = Person,
+            Score = Score.Value,
+            Grade = Score.Grade.ToString(),
+            ScoreDetail = Score,
+            Blocked = blocked,
+            InSalesAfter = Person.Record?.InSales ?? false,
+            CrossingsAfter = Person.Record?.Crossings ?? 0,
+            StatusBefore = StatusBefore,
+            StageBefore = StageBefore,
+            Reasons = [.. Reasons, blocked.Reason],
+        };
+
+        public PersonPlan ToPlan()
+        {
+            MarketingUpdate? marketing = null;
+            if (Person.Marketing is { } contact)
+            {
+                var update = new MarketingUpdate(contact.Id, new Dictionary<string, string?>(MarketingFields, StringComparer.Ordinal), MarketingStatus, Stage, MarketingOwner, MarketingCrmId, LinkCreatedCrmLead);
+                marketing = update.IsEmpty ? null : update;
+            }
+
+            CrmUpdate? crm = null;
+            if (Person.Crm is { } lead)
+            {
+                var update = new CrmUpdate(lead.Id, new Dictionary<string, string?>(CrmFields, StringComparer.Ordinal), CrmStatus, CrmOwner, CrmMarketingId, CrmScore);
+                crm = update.IsEmpty ? null : update;
+            }
+
+            return new PersonPlan
+            {
+                Snapshot = Person,
+                Score = Score.Value,
+                Grade = Score.Grade.ToString(),
+                ScoreDetail = Score,
+                MarketingWrite = marketing,
+                CrmWrite = crm,
+                CrmCreate = CrmCreate,
+                Handoff = Handoff,
+                Closes = [.. Closes],
+                Released = Released,
+                Untouchable = Untouchable,
+                InSalesAfter = InSalesAfter,
+                CrossingsAfter = CrossingsAfter,
+                FirstSeenAboveThresholdAt = FirstSeenAboveThresholdAt,
+                StatusBefore = StatusBefore,
+                StatusAfter = StatusAfter,
+                StageBefore = StageBefore,
+                StageAfter = StageAfter,
+                Reasons = [.. Reasons],
+            };
+        }
+    }
+}
