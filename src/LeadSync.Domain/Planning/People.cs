@@ -10,6 +10,19 @@ public enum SystemRole
     Crm,
 }
 
+/// <summary>What matching needs of a record on either side: its id, email, the link it stores and when it changed.</summary>
+public interface IPersonRecord
+{
+    string Id { get; }
+
+    string? Email { get; }
+
+    /// <summary>The other system's id as stored on this record (the cross-reference), if any.</summary>
+    string? CounterpartId { get; }
+
+    DateTimeOffset ModifiedAt { get; }
+}
+
 /// <summary>
 /// A person in the marketing platform, in the engine's terms. The connector fills the typed fields from its own
 /// vendor's names and formats; <see cref="Fields"/> holds every value it read, by the vendor's field name, for the
@@ -28,7 +41,10 @@ public sealed record MarketingPerson(
     string? OwnerId,
     string? CrmId,
     IReadOnlyDictionary<string, string?> Fields,
-    DateTimeOffset ModifiedAt);
+    DateTimeOffset ModifiedAt) : IPersonRecord
+{
+    string? IPersonRecord.CounterpartId => CrmId;
+}
 
 /// <summary>A lead in the CRM, in the engine's terms (see <see cref="MarketingPerson"/>).</summary>
 /// <param name="OwnerIsQueue">The owner is a queue, not a person (the connector knows its id formats).</param>
@@ -52,7 +68,10 @@ public sealed record CrmPerson(
     string? Grade,
     DateTimeOffset? LastActivityAt,
     IReadOnlyDictionary<string, string?> Fields,
-    DateTimeOffset ModifiedAt);
+    DateTimeOffset ModifiedAt) : IPersonRecord
+{
+    string? IPersonRecord.CounterpartId => MarketingId;
+}
 
 /// <summary>A CRM user that can own leads (reps, managers, the integration user).</summary>
 public sealed record CrmUser(string Id, string Name, string? Email, bool IsActive);

@@ -29,7 +29,7 @@ public enum ApiErrorKind
 /// </summary>
 public sealed class ExternalApiException : Exception
 {
-    /// <param name="product">The product's name for the message ("HubSpot"); the role's when not given.</param>
+    /// <param name="product">The product's name for the message ("HubSpot").</param>
     public ExternalApiException(
         SystemRole system,
         string product,

@@ -1,3 +1,4 @@
+global using LeadSync.Domain;
 global using LeadSync.Domain.Planning;
 
 namespace LeadSync.Sync.Ports;

@@ -35,7 +35,7 @@ public sealed class SyncMetrics : IDisposable
         _apiThrottled = _meter.CreateCounter<long>("leadsync.api.throttled", "{call}", "Calls refused by a system for a rate or daily limit (429s)");
         _cycles = _meter.CreateCounter<long>("leadsync.cycles", "{cycle}", "Cycles run, by outcome");
         _cycleDuration = _meter.CreateHistogram<double>("leadsync.cycle.duration", "s", "Cycle duration");
-        _handoffLatency = _meter.CreateHistogram<double>("leadsync.handoff.latency", "s", "From first seen at the threshold to owner written in Salesforce");
+        _handoffLatency = _meter.CreateHistogram<double>("leadsync.handoff.latency", "s", "From first seen at the threshold to owner written in the CRM");
         _meter.CreateObservableGauge("leadsync.sync.lag", ObserveLag, "s", "Now minus the watermark, per system");
         _meter.CreateObservableGauge("leadsync.api.daily_quota.remaining", ObserveQuota, "{call}", "Remaining daily API allowance as last observed");
     }

@@ -1,0 +1,122 @@
+using LeadSync.Domain.Configuration;
+using LeadSync.Domain.Lifecycle;
+using LeadSync.Domain.Mapping;
+using LeadSync.Sync.Ports;
+
+namespace LeadSync.Sync.Engine;
+
+/// <summary>
+/// Checks a connection's rules against what the marketing platform and the CRM actually have (their field metadata):
+/// unknown or read-only fields, value-map entries that are not options of the picklist they target, fields the
+/// scoring model reads that do not exist. The fields behind the typed values are named by each connector. An admin's
+/// typo is a start-up error listing every problem, not a silent no-op. One API call per system.
+/// </summary>
+public static class MetadataCheck
+{
+    public static async Task<IReadOnlyList<ConfigProblem>> RunAsync(
+        SyncConnection connection, IReadOnlyDictionary<string, string> sectionPaths, CancellationToken cancellationToken)
+    {
+        var marketing = await connection.Marketing.GetFieldsAsync(cancellationToken);
+        var crm = await connection.Crm.GetFieldsAsync(cancellationToken);
+        return Check(connection.Model, connection.Marketing.CoreFields, marketing, connection.Crm.CoreFields, crm, sectionPaths);
+    }
+
+    public static IReadOnlyList<ConfigProblem> Check(
+        ConnectionModel model,
+        CoreFieldNames marketingCore,
+        IReadOnlyList<FieldMetadata> marketing,
+        CoreFieldNames crmCore,
+        IReadOnlyList<FieldMetadata> crm,
+        IReadOnlyDictionary<string, string> sectionPaths)
+    {
+        var problems = new List<ConfigProblem>();
+        problems.AddRange(FieldMappingOptionsValidator.ValidateAgainstMetadata(
+            model.Mappings, Info(marketing), Info(crm), sectionPaths["Mappings"]));
+
+        var marketingByName = marketing.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var crmByName = crm.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+
+        // Lead Status and lifecycle stage maps: every value written must be an option of the target picklist.
+        var lifecycle = sectionPaths["Lifecycle"];
+        foreach (var status in Enum.GetValues<LeadStatus>())
+        {
+            if (crmCore.Status is { } crmStatus)
+            {
+                CheckOption(problems, crmByName, crmStatus, model.Statuses.ToCrm(status), $"{lifecycle}:StatusMap:Salesforce:{status}", $"CRM {crmStatus} picklist");
+            }
+
+            if (marketingCore.Status is { } marketingStatus)
+            {
+                CheckOption(problems, marketingByName, marketingStatus, model.Statuses.ToMarketing(status), $"{lifecycle}:StatusMap:HubSpot:{status}", $"marketing {marketingStatus} options");
+            }
+        }
+
+        if (marketingCore.Stage is { } stageField)
+        {
+            foreach (var rule in model.Options.Lifecycle.StageRules)
+            {
+                CheckOption(problems, marketingByName, stageField, model.Stages.ToMarketing(rule.Stage), $"{lifecycle}:StageMap:HubSpot:{rule.Stage}", $"marketing {stageField} options");
+            }
+        }
+
+        // Fields LeadSync writes on its own account.
+        var sync = sectionPaths["Sync"];
+        var handoff = sectionPaths["Handoff"];
+        var crossReference = $"{sectionPaths["Mappings"]}:CrossReference";
+        Require(problems, crmByName, crmCore.Score, $"{sync}:ScoreField", "CRM lead field");
+        Require(problems, crmByName, crmCore.Grade, $"{sync}:GradeField", "CRM lead field");
+        Require(problems, crmByName, crmCore.Owner, handoff, "CRM lead field");
+        Require(problems, crmByName, crmCore.Status, handoff, "CRM lead field");
+        Require(problems, crmByName, crmCore.CrossReference, $"{crossReference}:SalesforceField", "CRM lead field");
+        Require(problems, marketingByName, marketingCore.Owner, handoff, "marketing field");
+        Require(problems, marketingByName, marketingCore.Status, handoff, "marketing field");
+        Require(problems, marketingByName, marketingCore.Stage, handoff, "marketing field");
+        Require(problems, marketingByName, marketingCore.CrossReference, $"{crossReference}:HubSpotProperty", "marketing field");
+        Require(problems, marketingByName, marketingCore.Score, sync, "marketing field");
+        Require(problems, marketingByName, marketingCore.Grade, sync, "marketing field");
+
+        // What the scoring model reads must exist, or every lead silently scores as if it never engaged.
+        foreach (var property in model.Scoring.RequiredHubSpotProperties.Where(p => !marketingByName.ContainsKey(p)))
+        {
+            problems.Add(new ConfigProblem(sectionPaths["Scoring"], $"the scoring model reads marketing field '{property}', which the marketing platform does not have", "an existing field of the person object (see the platform's field settings)"));
+        }
+
+        foreach (var field in model.Scoring.RequiredSalesforceFields.Where(f => !crmByName.ContainsKey(f)))
+        {
+            problems.Add(new ConfigProblem(sectionPaths["Scoring"], $"the scoring model reads CRM field '{field}', which the lead object does not have", "an existing lead field"));
+        }
+
+        return problems;
+    }
+
+    private static void CheckOption(
+        List<ConfigProblem> problems, Dictionary<string, FieldMetadata> fields, string field, string value, string path, string what)
+    {
+        if (fields.TryGetValue(field, out var metadata)
+            && metadata.AllowedValues.Count > 0
+            && !metadata.AllowedValues.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add(new ConfigProblem(path, $"'{value}' is not in the {what}", string.Join(", ", metadata.AllowedValues)));
+        }
+    }
+
+    private static void Require(List<ConfigProblem> problems, Dictionary<string, FieldMetadata> fields, string? name, string path, string what)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        if (!fields.TryGetValue(name, out var metadata))
+        {
+            problems.Add(new ConfigProblem(path, $"{what} '{name}' does not exist", $"an existing, writable {what}"));
+        }
+        else if (!metadata.Writable)
+        {
+            problems.Add(new ConfigProblem(path, $"{what} '{name}' is read-only for the integration user", "grant edit access to the field, or choose another"));
+        }
+    }
+
+    private static List<FieldInfo> Info(IReadOnlyList<FieldMetadata> fields) =>
+        fields.Select(f => new FieldInfo(f.Name, f.Type, f.Writable, f.AllowedValues)).ToList();
+}

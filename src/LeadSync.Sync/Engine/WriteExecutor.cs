@@ -1,0 +1,259 @@
+using LeadSync.Sync.Ports;
+
+namespace LeadSync.Sync.Engine;
+
+/// <summary>Where a batch's writes go: the real systems, or nowhere (a dry run, which assumes every write succeeds).</summary>
+internal interface IWriteTarget
+{
+    Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WriteOutcome>> UpdateCrmAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken);
+}
+
+/// <summary>The connection's systems and state store.</summary>
+internal sealed class LiveWriteTarget(SyncConnection connection, IStateStore store) : IWriteTarget
+{
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
+        store.BeginAssignmentsAsync(entries, cancellationToken);
+
+    public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
+        connection.Crm.CreateLeadsAsync(creates, cancellationToken);
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateCrmAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken) =>
+        connection.Crm.UpdateAsync(updates, cancellationToken);
+
+    public Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken) =>
+        connection.Crm.CreateTasksAsync(tasks, cancellationToken);
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken) =>
+        connection.Marketing.UpdateAsync(updates, cancellationToken);
+}
+
+/// <summary>A dry run: nothing leaves the process; every write "succeeds" so the rest of the plan runs as it would.</summary>
+internal sealed class DryRunWriteTarget : IWriteTarget
+{
+    private int _created;
+
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
+        Task.FromResult(entries);
+
+    public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WriteOutcome>>(creates.Select(_ => new WriteOutcome($"(new lead {Interlocked.Increment(ref _created)})", true, Created: true)).ToList());
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateCrmAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WriteOutcome>>(updates.Select(u => WriteOutcome.Ok(u.Id)).ToList());
+
+    public Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WriteOutcome>>(tasks.Select(_ => new WriteOutcome("(new task)", true, Created: true)).ToList());
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WriteOutcome>>(updates.Select(u => WriteOutcome.Ok(u.Id)).ToList());
+}
+
+/// <summary>
+/// The execute phase of a batch: carries out the plan in full batches, in the order that keeps a handoff exactly-once —
+/// ledger entries begun → CRM leads created (idempotently, by LeadSync's key) → CRM updates (owner) → the reps' tasks
+/// (idempotently, by the crossing's key) → marketing updates — and reports per person what was confirmed. It decides
+/// nothing: a per-record failure is reported for that person while the rest go on; a failed call (an exception) aborts
+/// the cycle before anything is settled, and every write is safe to repeat.
+/// </summary>
+internal sealed class WriteExecutor(string connection, ConnectionModel model, IWriteTarget target)
+{
+    public async Task<IReadOnlyList<PersonOutcome>> ExecuteAsync(BatchPlan batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var people = batch.People.Select(p => new Progress(p, connection)).ToList();
+        var active = people.Where(p => p.Plan.Blocked is null).ToList();
+
+        // 1. The ledger entry of each new crossing is written before any API write.
+        var begin = active.Where(p => p.Plan.Handoff is { Resumed: false }).ToList();
+        if (begin.Count > 0)
+        {
+            var stored = await target.BeginAssignmentsAsync(begin.Select(p => p.Entry!).ToList(), cancellationToken);
+            for (var i = 0; i < begin.Count; i++)
+            {
+                if (!string.Equals(stored[i].OwnerId, begin[i].Entry!.OwnerId, StringComparison.Ordinal))
+                {
+                    // Another attempt of this crossing chose a rep after this batch was planned: never a second owner.
+                    begin[i].Fail(SystemRole.Crm, $"crossing {stored[i].Crossing} was begun elsewhere with owner {stored[i].OwnerId}; it is completed by the next cycle");
+                }
+
+                begin[i].Entry = stored[i];
+            }
+        }
+
+        // 2. CRM leads for marketing-only people handed to sales.
+        var creates = active.Where(p => p.Plan.CrmCreate is not null && p.Failure is null).ToList();
+        await WriteAsync(creates, p => p.Plan.CrmCreate!, target.CreateCrmLeadsAsync, (person, outcome) =>
+        {
+            if (outcome.Success && outcome.Id is { } id)
+            {
+                person.CreatedCrmId = id;
+                person.Advance(AssignmentSteps.CrmOwnerWritten, now, id);
+            }
+            else
+            {
+                person.Fail(SystemRole.Marketing, Describe("creating its CRM lead failed", outcome));
+            }
+        }, cancellationToken);
+
+        // 3. CRM updates, owner included.
+        var updates = active.Where(p => p.Plan.CrmWrite is not null && p.Failure is null).ToList();
+        await WriteAsync(updates, p => p.Plan.CrmWrite!, target.UpdateCrmAsync, (person, outcome) =>
+        {
+            if (outcome.Success)
+            {
+                person.Advance(AssignmentSteps.CrmOwnerWritten, now, person.Plan.Snapshot.Crm!.Id);
+            }
+            else
+            {
+                person.Fail(SystemRole.Crm, Describe("CRM update failed", outcome));
+            }
+        }, cancellationToken);
+
+        foreach (var person in active.Where(p => p.Failure is null && p.Plan.Handoff is not null && p.Plan.Snapshot.Crm is { } lead && p.Plan.CrmWrite?.Owner is null))
+        {
+            // The lead already has the planned owner (a resumed crossing): that step is done without a write.
+            person.Advance(AssignmentSteps.CrmOwnerWritten, now, person.Plan.Snapshot.Crm!.Id);
+        }
+
+        // 4. The rep's note, once per crossing.
+        var needTask = active.Where(p => p.Failure is null && p.Entry is { } e && e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated)).ToList();
+        foreach (var person in needTask.Where(p => p.Entry!.Note?.TaskOwnerId is null).ToList())
+        {
+            // A queue got the lead and no integration user is known to own a task: nothing to create, say so.
+            person.Notes.Add("no Task created: the lead went to a queue and LeadSync:Handoff:IntegrationUserEmail is not a known user");
+            person.Advance(AssignmentSteps.TaskCreated, now, null);
+            needTask.Remove(person);
+        }
+
+        await WriteAsync(needTask, p => Task(p.Entry!, now), target.CreateTasksAsync, (person, outcome) =>
+        {
+            if (outcome.Success)
+            {
+                person.Advance(AssignmentSteps.TaskCreated, now, null);
+                person.Entry = person.Entry! with { TaskId = outcome.Id };
+            }
+            else
+            {
+                // The owner is written; the note is retried by the resume step of the next cycle.
+                person.AlsoQuarantine = new Blocked(SystemRole.Crm, person.Entry!.CrmLeadId!, Describe("creating the rep's Task failed (will be retried)", outcome));
+            }
+        }, cancellationToken);
+
+        // 5. Marketing updates (the link to a CRM lead created above is known only now).
+        var marketing = active.Where(p => p.Plan.MarketingWrite is not null && p.Failure is null).ToList();
+        await WriteAsync(marketing, p => p.Plan.MarketingWrite!.LinkCreatedCrmLead ? p.Plan.MarketingWrite with { CrmId = p.CreatedCrmId, LinkCreatedCrmLead = false } : p.Plan.MarketingWrite, target.UpdateMarketingAsync, (person, outcome) =>
+        {
+            if (!outcome.Success)
+            {
+                person.Fail(SystemRole.Marketing, Describe("marketing update failed", outcome));
+            }
+        }, cancellationToken);
+
+        foreach (var person in active.Where(p => p.Failure is null && p.Entry is not null && p.Plan.Snapshot.Marketing is not null))
+        {
+            person.Advance(AssignmentSteps.MarketingWritten, now, null);
+        }
+
+        // 6. A crossing is complete when every step it needs is done.
+        foreach (var person in active.Where(p => p.Entry is { CompletedAt: null }))
+        {
+            if (IsComplete(person.Entry!, hasMarketing: person.Plan.Snapshot.Marketing is not null))
+            {
+                person.Entry = person.Entry! with { CompletedAt = now };
+            }
+        }
+
+        return people.Select(p => p.ToOutcome()).ToList();
+    }
+
+    /// <summary>A crossing needs its CRM owner, the rep's task and, when the person is in the marketing platform, the marketing write.</summary>
+    public static bool IsComplete(AssignmentEntry entry, bool hasMarketing) =>
+        entry.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten)
+        && entry.StepsDone.HasFlag(AssignmentSteps.TaskCreated)
+        && (!hasMarketing || entry.MarketingOwnerId is null || entry.StepsDone.HasFlag(AssignmentSteps.MarketingWritten));
+
+    /// <summary>The rep's task of a crossing, keyed by the crossing so a retried create finds the first one.</summary>
+    public static CrmTask Task(AssignmentEntry entry, DateTimeOffset now)
+    {
+        var note = entry.Note!;
+        return new CrmTask(entry.CrmLeadId!, note.TaskOwnerId!, note.Subject, note.Priority, "Not Started", DateOnly.FromDateTime(now.UtcDateTime), note.Description, entry.Key);
+    }
+
+    /// <summary>The marketing and CRM values a handoff writes, for resuming one a crash left half-way.</summary>
+    public static (CrmUpdate Crm, MarketingUpdate? Marketing) HandoffWrites(ConnectionModel model, AssignmentEntry entry, string crmLeadId, string? marketingId)
+    {
+        var status = model.Options.Handoff.HandoffStatus;
+        var crm = new CrmUpdate(crmLeadId, new Dictionary<string, string?>(), model.Statuses.ToCrm(status), new OwnerWrite(entry.OwnerId));
+        var marketing = marketingId is null
+            ? null
+            : new MarketingUpdate(marketingId, new Dictionary<string, string?>(), model.Statuses.ToMarketing(status), Owner: entry.MarketingOwnerId is { } owner ? new OwnerWrite(owner) : null);
+        return (crm, marketing);
+    }
+
+    public (CrmUpdate Crm, MarketingUpdate? Marketing) HandoffWrites(AssignmentEntry entry, string crmLeadId, string? marketingId) =>
+        HandoffWrites(model, entry, crmLeadId, marketingId);
+
+    private static async Task WriteAsync<TWrite>(
+        List<Progress> people,
+        Func<Progress, TWrite> write,
+        Func<IReadOnlyList<TWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> send,
+        Action<Progress, WriteOutcome> apply,
+        CancellationToken cancellationToken)
+    {
+        if (people.Count == 0)
+        {
+            return;
+        }
+
+        var outcomes = await send(people.Select(write).ToList(), cancellationToken);
+        for (var i = 0; i < people.Count; i++)
+        {
+            apply(people[i], outcomes[i]);
+        }
+    }
+
+    private static string Describe(string what, WriteOutcome outcome) =>
+        $"{what}: {outcome.ErrorCode ?? "UNKNOWN"} {outcome.Message}".TrimEnd();
+
+    /// <summary>One person's execution so far.</summary>
+    private sealed class Progress(PersonPlan plan, string connection)
+    {
+        public PersonPlan Plan { get; } = plan;
+
+        public AssignmentEntry? Entry { get; set; } = plan.Handoff?.Entry is { } entry ? entry with { Connection = connection } : null;
+
+        public WriteFailure? Failure { get; private set; }
+
+        public string? CreatedCrmId { get; set; }
+
+        public List<string> Notes { get; } = [];
+
+        public Blocked? AlsoQuarantine { get; set; }
+
+        public void Fail(SystemRole system, string reason) => Failure ??= new WriteFailure(system, reason);
+
+        public void Advance(AssignmentSteps step, DateTimeOffset now, string? crmLeadId)
+        {
+            if (Entry is not { } entry || entry.StepsDone.HasFlag(step))
+            {
+                return;
+            }
+
+            Entry = entry with
+            {
+                StepsDone = entry.StepsDone | step,
+                CrmLeadId = entry.CrmLeadId ?? crmLeadId,
+                OwnerWrittenAt = step == AssignmentSteps.CrmOwnerWritten ? now : entry.OwnerWrittenAt,
+            };
+        }
+
+        public PersonOutcome ToOutcome() => new(Failure, CreatedCrmId, Entry, Notes, AlsoQuarantine);
+    }
+}
