@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using LeadSync.Domain.Routing;
-using EmailMask = LeadSync.Sync.Engine.EmailMask;
+using LeadSync.Domain;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
 using LeadSync.Worker.Configuration;
@@ -16,7 +16,7 @@ public static class ExplainCommand
 {
     public static Command Create(CommandIo io)
     {
-        var target = new Argument<string>("lead") { Description = "An email, a HubSpot contact id (digits) or a Salesforce Lead id (00Q…)" };
+        var target = new Argument<string>("lead") { Description = "An email, a lead key as other commands print it (hs-374, sf-00Q…), a HubSpot contact id (digits) or a Salesforce Lead id (00Q…)" };
         var connectionOption = new Option<string>("--connection") { Description = "Connection name", DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName };
         var command = new Command(
             "explain",
@@ -57,44 +57,59 @@ public static class ExplainCommand
     }
 }
 
-/// <summary>Builds the explanation text from live reads (both systems) and the state store.</summary>
+/// <summary>
+/// Builds the explanation from live reads (both systems) and the state store. The decision shown is the planner's own
+/// (the same code a cycle runs), with routing positions as stored now, so "what would happen" is what would happen.
+/// </summary>
 public sealed class LeadExplainer(SyncConnection connection, IStateStore store, ReferenceDataCache referenceData, TimeProvider time)
 {
     public async Task<string?> ExplainAsync(string target, CancellationToken cancellationToken)
     {
         var model = connection.Model;
-        MarketingContact? contact = null;
-        CrmLead? lead = null;
+        MarketingPerson? contact = null;
+        CrmPerson? lead = null;
+        LeadRecord? record = null;
         var trimmed = target.Trim();
         if (trimmed.Contains('@', StringComparison.Ordinal))
         {
-            contact = (await connection.Marketing.ReadByEmailsAsync([trimmed], model.HubSpotProperties, cancellationToken)).FirstOrDefault();
-            lead = (await connection.Crm.ReadByEmailsAsync([trimmed], model.SalesforceFields, cancellationToken)).FirstOrDefault(l => !l.IsConverted)
-                ?? (await connection.Crm.ReadByEmailsAsync([trimmed], model.SalesforceFields, cancellationToken)).FirstOrDefault();
+            contact = (await connection.Marketing.ReadByEmailsAsync([trimmed], model.MarketingFields, cancellationToken)).FirstOrDefault();
+            var leads = await connection.Crm.ReadByEmailsAsync([trimmed], model.CrmFields, cancellationToken);
+            lead = leads.FirstOrDefault(l => !l.IsConverted) ?? leads.FirstOrDefault();
+        }
+        else if (trimmed.StartsWith("hs-", StringComparison.Ordinal) || trimmed.StartsWith("sf-", StringComparison.Ordinal))
+        {
+            record = await store.GetLeadAsync(connection.Name, trimmed, cancellationToken);
+            if (record is null && trimmed.StartsWith("hs-", StringComparison.Ordinal))
+            {
+                contact = (await connection.Marketing.ReadByIdsAsync([trimmed[3..]], model.MarketingFields, cancellationToken)).FirstOrDefault();
+            }
+            else if (record is null)
+            {
+                lead = (await connection.Crm.ReadByIdsAsync([trimmed[3..]], model.CrmFields, cancellationToken)).FirstOrDefault();
+            }
         }
         else if (trimmed.StartsWith("00Q", StringComparison.Ordinal))
         {
-            lead = (await connection.Crm.ReadByIdsAsync([trimmed], model.SalesforceFields, cancellationToken)).FirstOrDefault();
+            lead = (await connection.Crm.ReadByIdsAsync([trimmed], model.CrmFields, cancellationToken)).FirstOrDefault();
         }
         else if (trimmed.All(char.IsAsciiDigit))
         {
-            contact = (await connection.Marketing.ReadByIdsAsync([trimmed], model.HubSpotProperties, cancellationToken)).FirstOrDefault();
+            contact = (await connection.Marketing.ReadByIdsAsync([trimmed], model.MarketingFields, cancellationToken)).FirstOrDefault();
         }
 
-        var records = await store.FindLeadsAsync(
+        record ??= (await store.FindLeadsAsync(
             connection.Name,
             contact is null ? [] : [contact.Id],
             lead is null ? [] : [lead.Id],
-            cancellationToken);
-        var record = records.FirstOrDefault();
-        if (contact is null && record?.HubSpotId is { } hubSpotId)
+            cancellationToken)).FirstOrDefault();
+        if (contact is null && record?.MarketingId is { } marketingId)
         {
-            contact = (await connection.Marketing.ReadByIdsAsync([hubSpotId], model.HubSpotProperties, cancellationToken)).FirstOrDefault();
+            contact = (await connection.Marketing.ReadByIdsAsync([marketingId], model.MarketingFields, cancellationToken)).FirstOrDefault();
         }
 
-        if (lead is null && record?.SalesforceId is { } salesforceId)
+        if (lead is null && record?.CrmId is { } crmId)
         {
-            lead = (await connection.Crm.ReadByIdsAsync([salesforceId], model.SalesforceFields, cancellationToken)).FirstOrDefault();
+            lead = (await connection.Crm.ReadByIdsAsync([crmId], model.CrmFields, cancellationToken)).FirstOrDefault();
         }
 
         if (contact is null && lead is null)
@@ -103,11 +118,11 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         }
 
         var now = time.GetUtcNow();
-        var hubSpot = contact?.Properties ?? new Dictionary<string, string?>();
-        var salesforce = lead?.Fields ?? new Dictionary<string, string?>();
-        var explanation = model.Scoring.Explain(model.Scoring.Extract(hubSpot, salesforce), now);
+        var marketing = connection.Marketing.SystemName;
+        var crm = connection.Crm.SystemName;
+        var explanation = model.Scoring.Explain(model.Scoring.Extract(contact?.Fields ?? new Dictionary<string, string?>(), lead?.Fields), now);
         var text = new System.Text.StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"lead {EmailMask.Mask(contact?.Email ?? lead?.Email)}  HubSpot {contact?.Id ?? "-"}  Salesforce {lead?.Id ?? "-"}  (as of {now:u})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"lead {EmailMask.Mask(contact?.Email ?? lead?.Email)}  {marketing} {contact?.Id ?? "-"}  {crm} {lead?.Id ?? "-"}  (as of {now:u})");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"score {explanation.Score.Value}/100 — behaviour {explanation.Score.Behaviour}%, fit {explanation.Score.Fit}%, grade {explanation.Score.Grade}; threshold {model.Options.Handoff.Threshold} ({(explanation.Score.Value >= model.Options.Handoff.Threshold ? "sales-ready" : "stays with marketing")})");
         var table = new TextTable("kind", "rule", "points", "why");
@@ -121,13 +136,13 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         text.AppendLine(CultureInfo.InvariantCulture, $"decay: {explanation.Decay.Detail}");
         text.AppendLine();
 
-        var sfStatus = lead?.Status;
-        var hsStatus = hubSpot.GetValueOrDefault("hs_lead_status");
-        var canonical = model.Statuses.TryFromSalesforce(sfStatus, out var fromSalesforce) ? fromSalesforce.ToString()
-            : model.Statuses.TryFromHubSpot(hsStatus, out var fromHubSpot) ? fromHubSpot.ToString() : "unmapped";
-        text.AppendLine(CultureInfo.InvariantCulture, $"Lead Status: Salesforce '{sfStatus ?? "-"}' ↔ canonical {canonical} ↔ HubSpot '{hsStatus ?? "-"}' (maps: LeadSync:Lifecycle:StatusMap)");
-        text.AppendLine(CultureInfo.InvariantCulture, $"lifecycle stage (HubSpot): '{hubSpot.GetValueOrDefault("lifecyclestage") ?? "-"}'");
-        text.AppendLine(CultureInfo.InvariantCulture, $"owner: Salesforce {lead?.OwnerId ?? "-"}, HubSpot {hubSpot.GetValueOrDefault("hubspot_owner_id") ?? "-"}");
+        var crmStatus = lead?.Status;
+        var marketingStatus = contact?.LeadStatus;
+        var canonical = model.Statuses.TryFromCrm(crmStatus, out var fromCrm) ? fromCrm.ToString()
+            : model.Statuses.TryFromMarketing(marketingStatus, out var fromMarketing) ? fromMarketing.ToString() : "unmapped";
+        text.AppendLine(CultureInfo.InvariantCulture, $"Lead Status: {crm} '{crmStatus ?? "-"}' ↔ canonical {canonical} ↔ {marketing} '{marketingStatus ?? "-"}' (maps: LeadSync:Lifecycle:StatusMap)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"lifecycle stage ({marketing}): '{contact?.LifecycleStage ?? "-"}'");
+        text.AppendLine(CultureInfo.InvariantCulture, $"owner: {crm} {lead?.OwnerId ?? "-"}, {marketing} {contact?.OwnerId ?? "-"}");
         if (record is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"LeadSync state: key {record.LeadKey}, last score {record.Score?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({record.Grade ?? "-"}), in sales: {(record.InSales ? "yes" : "no")}, crossings {record.Crossings}, updated {record.UpdatedAt:u}");
@@ -138,25 +153,53 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         }
 
         text.AppendLine();
-        var data = await referenceData.GetAsync(connection, cancellationToken);
-        var directory = new RepDirectory(
-            data.Users.Select(u => new SalesforceUserInfo(u.Id, u.Email, u.IsActive)),
-            data.Owners.Select(o => new HubSpotOwnerInfo(o.Id, o.Email, o.Archived)),
-            data.Queues.Select(q => new QueueInfo(q.Id, q.DeveloperName)));
-        var team = model.Router.SelectTeam(new LeadAttributes(hubSpot, salesforce));
-        var loads = await store.CountOpenLeadsByOwnerAsync(connection.Name, cancellationToken);
-        var routing = model.Router.PickRep(team, directory, 0, loads, now);
-        text.AppendLine(CultureInfo.InvariantCulture, $"routing (if handed off now; round-robin position shown from the start): {routing.Reason}");
-        foreach (var skipped in routing.Skipped)
+        var key = record?.LeadKey ?? (contact is not null ? $"hs-{contact.Id}" : $"sf-{lead!.Id}");
+        var ledger = await store.GetAssignmentsAsync(connection.Name, key, cancellationToken);
+        var owners = await referenceData.GetAsync(connection, cancellationToken);
+        var routing = await store.GetRoutingStateAsync(connection.Name, cancellationToken);
+        var plan = new LeadPlanner(model).PlanOne(new PersonSnapshot(key, contact, lead, record, ledger), owners, routing, now);
+        text.AppendLine("if a cycle ran now (the planner's own decision, round-robin positions as stored):");
+        if (plan.Blocked is { } blocked)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  skipped {EmailMask.Mask(skipped.Email)}: {skipped.Reason}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  would be quarantined ({blocked.System} {blocked.RecordId}): {blocked.Reason}");
+        }
+
+        foreach (var reason in plan.Reasons)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  - {reason}");
+        }
+
+        if (plan.Handoff is { } handoff)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  handoff crossing {handoff.Crossing} → {(handoff.RepEmail is { } rep ? EmailMask.Mask(rep) : handoff.OwnerId)} (team {handoff.Team}): {handoff.Reason}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  the rep's task: {handoff.Note.Subject}");
+        }
+
+        foreach (var write in plan.MarketingWrite is { } mw ? Settlement.Describe(mw, contact) : [])
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {marketing}: {write}");
+        }
+
+        foreach (var write in plan.CrmWrite is { } cw ? Settlement.Describe(cw, lead) : [])
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {crm}: {write}");
+        }
+
+        if (plan.CrmCreate is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {crm}: a new lead would be created for this person");
+        }
+
+        if (!plan.HasWrites && plan.Blocked is null)
+        {
+            text.AppendLine("  nothing to write: both systems already agree with the rules");
         }
 
         if (record is not null)
         {
-            var assignments = await store.GetAssignmentsAsync(connection.Name, record.LeadKey, cancellationToken);
-            text.AppendLine(CultureInfo.InvariantCulture, $"handoffs: {assignments.Count}");
-            foreach (var entry in assignments)
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"handoffs: {ledger.Count}");
+            foreach (var entry in ledger)
             {
                 var latency = entry.OwnerWrittenAt is { } written ? $"{(written - entry.FirstSeenAt).TotalSeconds:F0} s" : "-";
                 text.AppendLine(CultureInfo.InvariantCulture, $"  #{entry.Crossing} {entry.StartedAt:u} → owner {entry.OwnerId} (team {entry.Team}), steps {entry.StepsDone}, latency {latency}, SLA due {entry.SlaDueAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}, escalations {entry.Escalations}{(entry.Closed ? ", closed" : string.Empty)}");

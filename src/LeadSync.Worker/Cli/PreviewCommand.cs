@@ -75,8 +75,8 @@ public static class PreviewCommand
             await foreach (var lead in store.StreamLeadsAsync(settings.Name, ct))
             {
                 leads++;
-                var before = current.Score(current.Extract(lead.LastSeenHubSpot, lead.LastSeenSalesforce), now).Value;
-                var after = candidate.Score(candidate.Extract(lead.LastSeenHubSpot, lead.LastSeenSalesforce), now).Value;
+                var before = current.Score(current.Extract(lead.LastSeenMarketing, lead.LastSeenCrm), now).Value;
+                var after = candidate.Score(candidate.Extract(lead.LastSeenMarketing, lead.LastSeenCrm), now).Value;
                 up += before < threshold && after >= threshold ? 1 : 0;
                 down += before >= threshold && after < threshold ? 1 : 0;
                 if (before != after)

@@ -25,7 +25,7 @@ public static class ReportRenderer
         foreach (var change in all.Take(limit))
         {
             table.Add(
-                change.HubSpotId is not null ? $"hs:{change.HubSpotId}" : $"sf:{change.SalesforceId}",
+                change.LeadKey,
                 change.MaskedEmail ?? "-",
                 $"{(change.ScoreBefore?.ToString(CultureInfo.InvariantCulture) ?? "-")} → {change.ScoreAfter.ToString(CultureInfo.InvariantCulture)}",
                 change.Grade,
@@ -38,35 +38,76 @@ public static class ReportRenderer
         return all.Count > limit ? text + $"… and {all.Count - limit} more\n" : text;
     }
 
-    /// <summary>The dry-run plan: per lead, the fields that would change in each system and any assignment.</summary>
-    public static string Plan(IEnumerable<LeadChange> changes)
+    /// <summary>
+    /// The dry-run plan: handoffs first, each with the note the rep would get, then the other changes, with the fields
+    /// that would change in each system; at most <paramref name="limit"/> leads of each kind.
+    /// </summary>
+    public static string Plan(IEnumerable<LeadChange> changes, string marketing = "HubSpot", string crm = "Salesforce", int limit = int.MaxValue)
     {
         var text = new System.Text.StringBuilder();
-        foreach (var change in changes)
+        var all = changes.ToList();
+        var handoffs = all.Where(c => c.AssignedTo is not null).ToList();
+        var others = all.Where(c => c.AssignedTo is null).ToList();
+        if (handoffs.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{change.MaskedEmail ?? change.LeadKey} (score {change.ScoreAfter}, grade {change.Grade})");
-            if (change.AssignedTo is not null)
+            text.AppendLine(CultureInfo.InvariantCulture, $"handoffs ({handoffs.Count}):");
+            foreach (var change in handoffs.Take(limit))
             {
-                text.Append(CultureInfo.InvariantCulture, $" → would be assigned to {change.AssignedTo}");
+                Append(text, change, marketing, crm);
+                if (change.RepNote is { } note)
+                {
+                    foreach (var line in note.Split('\n'))
+                    {
+                        text.AppendLine(CultureInfo.InvariantCulture, $"    note | {line}");
+                    }
+                }
             }
 
-            text.AppendLine();
-            foreach (var (field, value) in change.HubSpotWrites)
+            More(text, handoffs.Count, limit);
+        }
+
+        if (others.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"other changes ({others.Count}):");
+            foreach (var change in others.Take(limit))
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"    HubSpot    {field} = {Show(value)}");
+                Append(text, change, marketing, crm);
             }
 
-            foreach (var (field, value) in change.SalesforceWrites)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"    Salesforce {field} = {Show(value)}");
-            }
+            More(text, others.Count, limit);
         }
 
         return text.ToString();
     }
 
+    private static void Append(System.Text.StringBuilder text, LeadChange change, string marketing, string crm)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"  {change.LeadKey} {change.MaskedEmail ?? string.Empty} (score {change.ScoreAfter}, grade {change.Grade})");
+        if (change.AssignedTo is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" → assigned to {change.AssignedTo}");
+        }
+
+        text.AppendLine();
+        foreach (var write in change.MarketingWrites)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {marketing,-10} {write}");
+        }
+
+        foreach (var write in change.CrmWrites)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {crm,-10} {write}");
+        }
+    }
+
+    private static void More(System.Text.StringBuilder text, int count, int limit)
+    {
+        if (count > limit)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  … and {count - limit} more (--json lists them all)");
+        }
+    }
+
     public static string Arrow(string? before, string? after) =>
         after is null || string.Equals(before, after, StringComparison.Ordinal) ? before ?? "-" : $"{before ?? "-"} → {after}";
-
-    private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(cleared)" : value.Contains('@', StringComparison.Ordinal) ? EmailMask.Mask(value)! : value;
 }

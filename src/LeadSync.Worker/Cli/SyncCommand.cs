@@ -79,8 +79,9 @@ public static class SyncCommand
                 {
                     if (mode == CycleMode.DryRun)
                     {
-                        io.Out.WriteLine($"dry run of connection {report.Connection}: nothing was written");
-                        io.Out.Write(ReportRenderer.Plan(report.Changes));
+                        io.Out.WriteLine($"dry run of connection {report.Connection}: nothing was written; a run on the same data makes these decisions");
+                        io.Out.WriteLine($"  would: {SyncEngine.Summarize(report)}");
+                        io.Out.Write(ReportRenderer.Plan(report.Changes, report.MarketingSystem, report.CrmSystem, limit: 50));
                     }
                     else if (report.Changes.Count > 0)
                     {

@@ -2,7 +2,7 @@ using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
-using LeadSync.Sync.Engine;
+using LeadSync.Domain.Planning;
 using Microsoft.Extensions.Configuration;
 
 namespace LeadSync.Worker.Configuration;
@@ -133,7 +133,7 @@ public sealed class LeadSyncSettings
             Mappings = Pick("Mappings", () => new Domain.Mapping.FieldMappingOptions()),
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
-            Sync = Pick("Sync", () => new Sync.SyncOptions()),
+            Sync = Pick("Sync", () => new SyncOptions()),
         };
 
         return new ConnectionSettings(

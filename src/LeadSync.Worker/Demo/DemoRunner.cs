@@ -64,7 +64,7 @@ public sealed class DemoRunner(CommandIo io)
             var report = await engine.RunCycleAsync(connection, CycleMode.Incremental, cancellationToken);
             io.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"cycle {cycle}/{cycles}: read {report.LeadsRead}, scored {report.LeadsScored}, status changes {report.StatusChanges}, stage changes {report.StageChanges}, assigned {report.Assigned}, quarantined {report.Quarantined} — {report.HubSpotCalls} HubSpot + {report.SalesforceCalls} Salesforce calls, {watch.ElapsedMilliseconds} ms{(report.Succeeded ? string.Empty : " — FAILED: " + report.Error)}"));
+                $"cycle {cycle}/{cycles}: read {report.LeadsRead}, scored {report.LeadsScored}, status changes {report.StatusChanges}, stage changes {report.StageChanges}, assigned {report.Assigned}, quarantined {report.Quarantined} — {report.MarketingCalls} {report.MarketingSystem} + {report.CrmCalls} {report.CrmSystem} calls, {watch.ElapsedMilliseconds} ms{(report.Succeeded ? string.Empty : " — FAILED: " + report.Error)}"));
             if (!report.Succeeded)
             {
                 await io.Error.WriteLineAsync($"error: cycle {cycle} failed: {report.Error}");

@@ -1,6 +1,7 @@
 using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
+using LeadSync.Domain.Planning;
 using LeadSync.State;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
@@ -72,8 +73,13 @@ public static class LeadSyncHostFactory
         services.AddLeadSyncState(settings.State);
         foreach (var connection in settings.Connections)
         {
-            services.AddHubSpotConnector(connection.Name, connection.HubSpot);
-            services.AddSalesforceConnector(connection.Name, connection.Salesforce);
+            // The connectors own their vendors' field names; the names an admin chose live in the connection's rules.
+            var model = connection.Model;
+            services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(model.Mappings.CrossReference.HubSpotProperty));
+            services.AddSalesforceConnector(
+                connection.Name,
+                connection.Salesforce,
+                new SalesforceLeadSchema(model.Mappings.CrossReference.SalesforceField, model.Sync.ScoreField, model.Sync.GradeField));
         }
 
         services.AddSingleton<ConnectionRegistry>();
@@ -103,7 +109,7 @@ public sealed class ConnectionRegistry
             c => c.Name,
             c => new SyncConnection(
                 c.Name,
-                services.GetRequiredKeyedService<IMarketingSystem>(c.Name),
+                services.GetRequiredKeyedService<IMarketingPlatform>(c.Name),
                 services.GetRequiredKeyedService<ICrmSystem>(c.Name),
                 new ConnectionModel(c.Model)),
             StringComparer.OrdinalIgnoreCase);

@@ -26,8 +26,8 @@ public static class LiveConfigurationCheck
             catch (ExternalApiException ex)
             {
                 problems.Add(new ConfigProblem(
-                    ex.System == SystemKind.HubSpot ? paths["HubSpot"] : paths["Salesforce"],
-                    $"could not read the {ex.System} metadata to check the rules: {ex.Message}",
+                    ex.System == SystemRole.Marketing ? paths["HubSpot"] : paths["Salesforce"],
+                    $"could not read the {ex.Product} metadata to check the rules: {ex.Message}",
                     "credentials and URLs that reach the live system"));
             }
         }

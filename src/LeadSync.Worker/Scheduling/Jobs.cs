@@ -28,7 +28,7 @@ public sealed class ReconcileJob(SyncEngine engine, ConnectionRegistry connectio
         var connection = connections.Find(context.MergedJobDataMap.GetString(SyncJob.ConnectionKey)!)
             ?? throw new JobExecutionException($"unknown connection '{context.MergedJobDataMap.GetString(SyncJob.ConnectionKey)}'");
         var report = await engine.RunCycleAsync(connection, CycleMode.Reconcile, cancellationToken);
-        context.Result = $"repaired: hubspot_records={report.HubSpotRecordsWritten} salesforce_records={report.SalesforceRecordsWritten} " + SyncEngine.Summarize(report);
+        context.Result = $"repaired: {report.MarketingSystem.ToLowerInvariant()}_records={report.MarketingRecordsWritten} {report.CrmSystem.ToLowerInvariant()}_records={report.CrmRecordsWritten} " + SyncEngine.Summarize(report);
     }
 }
 
