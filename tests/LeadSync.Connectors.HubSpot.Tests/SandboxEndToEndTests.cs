@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Domain.Planning;
 using LeadSync.Sandbox;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,13 +15,13 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     private static readonly string[] Props = ["email", "firstname", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate"];
     private SandboxServer _sandbox = null!;
     private ServiceProvider _provider = null!;
-    private IMarketingSystem _system = null!;
+    private IMarketingPlatform _system = null!;
 
     public async Task InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { LeadCount = 300, Seed = 11 });
         _provider = Build(_sandbox.HubSpotAccessToken);
-        _system = _provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+        _system = _provider.GetRequiredKeyedService<IMarketingPlatform>(FakeHubSpot.Connection);
     }
 
     public async Task DisposeAsync()
@@ -38,9 +39,9 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
         return services.BuildServiceProvider();
     }
 
-    private async Task<List<MarketingContact>> ReadAllAsync(ChangeCursor cursor)
+    private async Task<List<MarketingPerson>> ReadAllAsync(ChangeCursor cursor)
     {
-        var all = new List<MarketingContact>();
+        var all = new List<MarketingPerson>();
         await foreach (var page in _system.ReadChangedAsync(cursor, Props, CancellationToken.None))
         {
             all.AddRange(page);
@@ -69,8 +70,8 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
 
         var outcomes = await _system.UpdateAsync(
             [
-                new RecordUpdate(target.Id, new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS" }),
-                new RecordUpdate("999999999", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" }),
+                new MarketingUpdate(target.Id, new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS" }),
+                new MarketingUpdate("999999999", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" }),
             ],
             CancellationToken.None);
 
@@ -78,7 +79,8 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
         Assert.False(outcomes[1].Success);
         Assert.Equal("IN_PROGRESS", _sandbox.HubSpot.GetContact(target.Id)!.LeadStatus);
         var read = Assert.Single(await _system.ReadByIdsAsync([target.Id, "999999999"], Props, CancellationToken.None));
-        Assert.Equal("IN_PROGRESS", read.Properties["hs_lead_status"]);
+        Assert.Equal("IN_PROGRESS", read.Fields["hs_lead_status"]);
+        Assert.Equal("IN_PROGRESS", read.LeadStatus);
         var changed = await ReadAllAsync(cursor);
         Assert.Contains(changed, c => c.Id == target.Id);
     }
@@ -94,22 +96,10 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateAsync_NewContact_IsStoredAndIdReturned()
-    {
-        var outcomes = await _system.CreateAsync(
-            [new RecordCreate("k1", new Dictionary<string, string?> { ["email"] = "new.person@example.org", ["firstname"] = "New" })],
-            CancellationToken.None);
-
-        var outcome = Assert.Single(outcomes);
-        Assert.True(outcome.Success, outcome.Message);
-        Assert.Equal("new.person@example.org", _sandbox.HubSpot.GetContact(outcome.Id!)!.Email);
-    }
-
-    [Fact]
     public async Task GetOwnersAndProperties_Sandbox_MatchTheSeededPortal()
     {
         var owners = await _system.GetOwnersAsync(CancellationToken.None);
-        var properties = await _system.GetPropertiesAsync(CancellationToken.None);
+        var properties = await _system.GetFieldsAsync(CancellationToken.None);
 
         Assert.Equal(_sandbox.HubSpot.ListOwners().Select(o => (o.Id, o.Archived)).Order(), owners.Select(o => (o.Id, o.Archived)).Order());
         var leadStatus = Assert.Single(properties, p => p.Name == "hs_lead_status");
@@ -123,10 +113,10 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     {
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1);
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 503, 1);
-        Assert.NotEmpty(await _system.GetPropertiesAsync(CancellationToken.None));
+        Assert.NotEmpty(await _system.GetFieldsAsync(CancellationToken.None));
 
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1, "DAILY");
-        var update = new RecordUpdate(_sandbox.HubSpot.ListContacts()[0].Id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
+        var update = new MarketingUpdate(_sandbox.HubSpot.ListContacts()[0].Id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
         var ex = await Assert.ThrowsAsync<ExternalApiException>(() => _system.UpdateAsync([update], CancellationToken.None));
         Assert.Equal(ApiErrorKind.DailyLimitReached, ex.Kind);
         var calls = _system.CallCount;
@@ -138,9 +128,9 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     public async Task AnyCall_WrongToken_ThrowsAuthenticationWithoutToken()
     {
         await using var provider = Build("wrong-token-123");
-        var system = provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+        var system = provider.GetRequiredKeyedService<IMarketingPlatform>(FakeHubSpot.Connection);
 
-        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.GetPropertiesAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.GetFieldsAsync(CancellationToken.None));
 
         Assert.Equal(ApiErrorKind.Authentication, ex.Kind);
         Assert.DoesNotContain("wrong-token-123", ex.ToString(), StringComparison.Ordinal);
