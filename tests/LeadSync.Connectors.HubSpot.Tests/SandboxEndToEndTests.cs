@@ -13,6 +13,7 @@ namespace LeadSync.Connectors.HubSpot.Tests;
 public sealed class SandboxEndToEndTests : IAsyncLifetime
 {
     private static readonly string[] Props = ["email", "firstname", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate"];
+    private static readonly Dictionary<string, string?> NoFields = [];
     private SandboxServer _sandbox = null!;
     private ServiceProvider _provider = null!;
     private IMarketingPlatform _system = null!;
@@ -93,6 +94,106 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
         var contacts = await _system.ReadByEmailsAsync([target.Email!, "nobody-here@example.net"], Props, CancellationToken.None);
 
         Assert.Equal(target.Id, Assert.Single(contacts).Id);
+    }
+
+    [Fact]
+    public async Task ReadByIdsAsync_SeededContacts_TypedValuesAreTheirHubSpotProperties()
+    {
+        var seeded = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(50).ToList();
+
+        var people = await _system.ReadByIdsAsync([.. seeded.Select(c => c.Id)], ["jobtitle"], CancellationToken.None);
+
+        Assert.Equal(seeded.Count, people.Count);
+        Assert.Contains(people, p => p.CrmId is not null);
+        Assert.Contains(people, p => p.OwnerId is not null);
+        foreach (var person in people)
+        {
+            var contact = seeded.Single(c => c.Id == person.Id);
+            Assert.Equal(
+                (contact.Email, contact.Get("firstname"), contact.Get("lastname"), contact.Get("company"), contact.Get("hs_analytics_source"),
+                    contact.LeadStatus, contact.LifecycleStage, contact.OwnerId, contact.SalesforceLeadId),
+                (person.Email, person.FirstName, person.LastName, person.Company, person.Source,
+                    person.LeadStatus, person.LifecycleStage, person.OwnerId, person.CrmId));
+            Assert.Equal(contact.Get("jobtitle"), person.Fields.GetValueOrDefault("jobtitle"));
+            Assert.Equal(contact.UpdatedAt, person.ModifiedAt);
+        }
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StageMovesBack_SandboxEndsAtTheEarlierStage()
+    {
+        var contacts = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(2).ToList();
+        foreach (var contact in contacts)
+        {
+            _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["lifecyclestage"] = "opportunity" });
+        }
+
+        var outcomes = await _system.UpdateAsync(
+            [
+                new MarketingUpdate(contacts[0].Id, NoFields, LeadStatus: "OPEN", Stage: new StageWrite("lead", MovesBack: true)),
+                // Without MovesBack the sandbox, like HubSpot, keeps the later stage and still answers with success.
+                new MarketingUpdate(contacts[1].Id, NoFields, Stage: new StageWrite("lead", MovesBack: false)),
+            ],
+            CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.True(o.Success, o.Message));
+        Assert.Equal(("lead", "OPEN"), (_sandbox.HubSpot.GetContact(contacts[0].Id)!.LifecycleStage, _sandbox.HubSpot.GetContact(contacts[0].Id)!.LeadStatus));
+        Assert.Equal("opportunity", _sandbox.HubSpot.GetContact(contacts[1].Id)!.LifecycleStage);
+        var read = await _system.ReadByIdsAsync([contacts[0].Id], Props, CancellationToken.None);
+        Assert.Equal("lead", Assert.Single(read).LifecycleStage);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StageMovesBackAndTheSetIsRejectedForOneRecord_ThatRecordFailsWithItsStageBlank()
+    {
+        var contacts = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(2).ToList();
+        foreach (var contact in contacts)
+        {
+            _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["lifecyclestage"] = "customer" });
+        }
+
+        var outcomes = await _system.UpdateAsync(
+            [
+                new MarketingUpdate(contacts[0].Id, NoFields, Stage: new StageWrite("not_a_stage", MovesBack: true)),
+                new MarketingUpdate(contacts[1].Id, NoFields, Stage: new StageWrite("salesqualifiedlead", MovesBack: true)),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal([contacts[0].Id, contacts[1].Id], outcomes.Select(o => o.Id));
+        Assert.False(outcomes[0].Success);
+        Assert.Equal("VALIDATION_ERROR", outcomes[0].ErrorCode);
+        Assert.Contains("stage is now blank", outcomes[0].Message, StringComparison.Ordinal);
+        Assert.True(outcomes[1].Success, outcomes[1].Message);
+        Assert.Null(_sandbox.HubSpot.GetContact(contacts[0].Id)!.LifecycleStage);
+        Assert.Equal("salesqualifiedlead", _sandbox.HubSpot.GetContact(contacts[1].Id)!.LifecycleStage);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_OwnerCleared_SandboxContactHasNoOwner()
+    {
+        var owner = _sandbox.HubSpot.ListOwners().First(o => !o.Archived);
+        var contact = _sandbox.HubSpot.ListContacts().First(c => !c.Archived);
+        _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["hubspot_owner_id"] = owner.Id });
+
+        var outcome = Assert.Single(await _system.UpdateAsync([new MarketingUpdate(contact.Id, NoFields, Owner: new OwnerWrite(null))], CancellationToken.None));
+
+        Assert.True(outcome.Success, outcome.Message);
+        Assert.Null(_sandbox.HubSpot.GetContact(contact.Id)!.OwnerId);
+        Assert.Null(Assert.Single(await _system.ReadByIdsAsync([contact.Id], Props, CancellationToken.None)).OwnerId);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LinkCreatedCrmLeadWithCrmIdFilled_SetsTheCrossReference()
+    {
+        var contact = _sandbox.HubSpot.ListContacts().First(c => !c.Archived && c.SalesforceLeadId is null);
+
+        var outcome = Assert.Single(await _system.UpdateAsync(
+            [new MarketingUpdate(contact.Id, NoFields, CrmId: "00Q5g00000AbCdEFGH", LinkCreatedCrmLead: true)],
+            CancellationToken.None));
+
+        Assert.True(outcome.Success, outcome.Message);
+        Assert.Equal("00Q5g00000AbCdEFGH", _sandbox.HubSpot.GetContact(contact.Id)!.SalesforceLeadId);
+        Assert.Equal("00Q5g00000AbCdEFGH", Assert.Single(await _system.ReadByIdsAsync([contact.Id], Props, CancellationToken.None)).CrmId);
     }
 
     [Fact]
