@@ -331,7 +331,8 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
             return outcomes;
         }
 
-        // The first writes are confirmed: from here on a failure is reported per record, never thrown.
+        // The first writes are confirmed: from here on an API failure (a daily-limit pause included) is reported per
+        // record, never thrown; only the caller's own cancellation still ends the call.
         var secondOutcomes = await BatchUpdateAsync(second, "lifecycle stage set after its clear", earlierWrites: true, cancellationToken);
         for (var k = 0; k < second.Count; k++)
         {

@@ -260,6 +260,27 @@ public sealed class TranslationTests
     }
 
     [Fact]
+    public async Task UpdateAsync_DailyLimitDuringTheClears_SetIsRefusedLocallyAndReportedPerRecord()
+    {
+        var calls = 0;
+        using var fake = new FakeHubSpot(r => Interlocked.Increment(ref calls) == 2
+            ? new Reply(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"DAILY"}""")
+            : AllOk(r));
+        var system = fake.Connect();
+        var updates = Enumerable.Range(1, 150)
+            .Select(i => new MarketingUpdate(i.ToString(System.Globalization.CultureInfo.InvariantCulture), NoFields, Stage: new StageWrite("lead", MovesBack: true)))
+            .ToList();
+
+        var outcomes = await system.UpdateAsync(updates, CancellationToken.None);
+
+        Assert.Equal(2, fake.Requests.Count); // the first chunk's clears and the refused second chunk; no set is sent
+        Assert.Equal(updates.Select(u => u.Id), outcomes.Select(o => o.Id));
+        Assert.All(outcomes, o => Assert.Equal((false, nameof(ApiErrorKind.DailyLimitReached)), (o.Success, o.ErrorCode)));
+        Assert.All(outcomes.Take(100), o => Assert.Contains("stage is now blank", o.Message, StringComparison.Ordinal));
+        Assert.All(outcomes.Skip(100), o => Assert.DoesNotContain("stage is now blank", o.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UpdateAsync_250StageResets_BothRequestsGoInChunksOf100()
     {
         using var fake = new FakeHubSpot(AllOk);
