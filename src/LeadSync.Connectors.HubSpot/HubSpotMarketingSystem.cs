@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LeadSync.Connectors.HubSpot.Api;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -14,18 +15,37 @@ using Refit;
 namespace LeadSync.Connectors.HubSpot;
 
 /// <summary>
-/// <see cref="IMarketingSystem"/> over HubSpot CRM v3. Translates only: paging, batching, re-anchoring, error mapping.
-/// One instance per connection (keyed singleton); the HTTP pipeline behind it carries rate limits and retries.
+/// <see cref="IMarketingPlatform"/> over HubSpot CRM v3. Translates only: HubSpot's property names and value quirks,
+/// paging, batching, re-anchoring, write sequences, error mapping. One instance per connection (keyed singleton); the
+/// HTTP pipeline behind it carries rate limits and retries.
 /// </summary>
-public sealed class HubSpotMarketingSystem : IMarketingSystem
+public sealed class HubSpotMarketingSystem : IMarketingPlatform
 {
     internal const int BatchSize = 100;
+    private const string Product = "HubSpot";
     private const string ModifiedProperty = "lastmodifieddate";
     private const string IdProperty = "hs_object_id";
+    private const string EmailProperty = "email";
+    private const string FirstNameProperty = "firstname";
+    private const string LastNameProperty = "lastname";
+    private const string CompanyProperty = "company";
+    private const string SourceProperty = "hs_analytics_source";
+    private const string StatusProperty = "hs_lead_status";
+    private const string StageProperty = "lifecyclestage";
+    private const string OwnerProperty = "hubspot_owner_id";
+
+    /// <summary>HubSpot's own properties behind the typed values; every read asks for them.</summary>
+    internal static readonly IReadOnlyList<string> StandardProperties =
+        [EmailProperty, FirstNameProperty, LastNameProperty, CompanyProperty, SourceProperty, StatusProperty, StageProperty, OwnerProperty];
+
+    /// <summary>Properties LeadSync reads for its own bookkeeping; no typed value may be written to them.</summary>
+    internal static readonly IReadOnlyList<string> ReservedProperties = [ModifiedProperty, IdProperty];
 
     private readonly string _connection;
     private readonly Func<IHubSpotApi> _api;
     private readonly HubSpotOptions _options;
+    private readonly HubSpotContactSchema _schema;
+    private readonly IReadOnlyList<string> _typedProperties;
     private readonly HubSpotRateLimitState _state;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -35,17 +55,27 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         string connection,
         Func<IHubSpotApi> api,
         HubSpotOptions options,
+        HubSpotContactSchema schema,
         HubSpotRateLimitState state,
         TimeProvider time,
         ILogger logger)
     {
+        schema.EnsureValid();
         _connection = connection;
         _api = api;
         _options = options;
+        _schema = schema;
+        _typedProperties = [.. StandardProperties, schema.CrmIdProperty, ModifiedProperty];
+        CoreFields = new CoreFieldNames(StatusProperty, StageProperty, OwnerProperty, schema.ScoreProperty, schema.GradeProperty, schema.CrmIdProperty);
         _state = state;
         _time = time;
         _logger = logger;
     }
+
+    public string SystemName => Product;
+
+    /// <summary>hs_lead_status, lifecyclestage, hubspot_owner_id, and the schema's score, grade and cross-reference properties.</summary>
+    public CoreFieldNames CoreFields { get; }
 
     public long CallCount => _state.Attempts;
 
@@ -82,21 +112,21 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
     /// version is newer than the read's start and so newer than the watermark the cycle can settle, and the next
     /// cycle reads it. That also bounds the read when the records keep changing under it.
     /// </remarks>
-    public async IAsyncEnumerable<IReadOnlyList<MarketingContact>> ReadChangedAsync(
-        ChangeCursor since, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<IReadOnlyList<MarketingPerson>> ReadChangedAsync(
+        ChangeCursor since, IReadOnlyCollection<string> fields, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var props = WithModifiedDate(properties);
+        var props = WithTypedProperties(fields);
         var cursorMs = since.ModifiedAt.ToUnixTimeMilliseconds();
         var anchorMs = cursorMs;
         var yielded = new HashSet<string>(StringComparer.Ordinal);
         var byId = false;
         string? idFloor = null;
 
-        bool Fresh(MarketingContact c) =>
+        bool Fresh(MarketingPerson c) =>
             !yielded.Contains(c.Id)
             && (since.LastId is null || c.ModifiedAt.ToUnixTimeMilliseconds() != cursorMs || CompareIds(c.Id, since.LastId) > 0);
 
-        List<MarketingContact> Take(IEnumerable<MarketingContact> contacts)
+        List<MarketingPerson> Take(IEnumerable<MarketingPerson> contacts)
         {
             var batch = SortForCursor(contacts.Where(Fresh));
             foreach (var contact in batch)
@@ -118,7 +148,7 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
                     [new SearchSort(ModifiedProperty, "ASCENDING")], props, _options.PageSize, null);
 
             var page = await SendAsync("search", (api, ct) => api.SearchContactsAsync(request, ct), HubSpotJsonContext.Default.SearchResponse, cancellationToken);
-            var results = (page.Results ?? []).Select(ToContact).ToList();
+            var results = (page.Results ?? []).Select(ToPerson).ToList();
             var exhausted = string.IsNullOrEmpty(page.Paging?.Next?.After) || results.Count == 0;
 
             if (byId)
@@ -189,10 +219,10 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
     /// <summary>A search that ignores its own filter would make the read loop for ever: fail the read clearly instead.</summary>
     private ExternalApiException NotMovingForward(string filter, string newest) =>
         new(
-            SystemKind.HubSpot, ApiErrorKind.MalformedResponse, 200, "SEARCH_NOT_MOVING",
+            SystemRole.Marketing, Product, ApiErrorKind.MalformedResponse, 200, "SEARCH_NOT_MOVING",
             $"search with {filter} returned a page with more to come that ends at {newest}; the read cannot move forward, so it stops instead of looping (connection {_connection})");
 
-    private static List<MarketingContact> SortForCursor(IEnumerable<MarketingContact> contacts)
+    private static List<MarketingPerson> SortForCursor(IEnumerable<MarketingPerson> contacts)
     {
         var list = contacts.ToList();
         list.Sort((a, b) =>
@@ -220,24 +250,24 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
 
     // ---- Batch reads --------------------------------------------------------------------------
 
-    public Task<IReadOnlyList<MarketingContact>> ReadByIdsAsync(
-        IReadOnlyCollection<string> ids, IReadOnlyCollection<string> properties, CancellationToken cancellationToken) =>
-        BatchReadAsync(ids, properties, idProperty: null, cancellationToken);
+    public Task<IReadOnlyList<MarketingPerson>> ReadByIdsAsync(
+        IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        BatchReadAsync(ids, fields, idProperty: null, cancellationToken);
 
-    public Task<IReadOnlyList<MarketingContact>> ReadByEmailsAsync(
-        IReadOnlyCollection<string> emails, IReadOnlyCollection<string> properties, CancellationToken cancellationToken) =>
-        BatchReadAsync(emails, properties, idProperty: "email", cancellationToken);
+    public Task<IReadOnlyList<MarketingPerson>> ReadByEmailsAsync(
+        IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        BatchReadAsync(emails, fields, idProperty: EmailProperty, cancellationToken);
 
-    private async Task<IReadOnlyList<MarketingContact>> BatchReadAsync(
-        IReadOnlyCollection<string> keys, IReadOnlyCollection<string> properties, string? idProperty, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<MarketingPerson>> BatchReadAsync(
+        IReadOnlyCollection<string> keys, IReadOnlyCollection<string> fields, string? idProperty, CancellationToken cancellationToken)
     {
-        var props = WithModifiedDate(properties);
-        var contacts = new List<MarketingContact>(keys.Count);
+        var props = WithTypedProperties(fields);
+        var contacts = new List<MarketingPerson>(keys.Count);
         foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
         {
             var request = new BatchReadRequest([.. chunk.Select(k => new ObjectIdInput(k))], props, [], idProperty);
             var response = await SendAsync("batch read", (api, ct) => api.BatchReadContactsAsync(request, ct), HubSpotJsonContext.Default.BatchResponse, cancellationToken);
-            contacts.AddRange((response.Results ?? []).Select(ToContact));
+            contacts.AddRange((response.Results ?? []).Select(ToPerson));
             foreach (var error in response.Errors ?? [])
             {
                 // OBJECT_NOT_FOUND only means absent, which the port's contract already expresses.
@@ -253,22 +283,157 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
 
     // ---- Writes -------------------------------------------------------------------------------
 
-    public async Task<IReadOnlyList<WriteOutcome>> UpdateAsync(IReadOnlyList<RecordUpdate> updates, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Each update is translated to HubSpot properties first (the typed intents win over a mapped field of the same
+    /// name), so a caller's mistake is refused before anything is written. HubSpot only ever moves lifecyclestage
+    /// forward and does not order a clear and a set inside one request, so a stage that moves back is written in two
+    /// batch updates: this update with lifecyclestage cleared, then, for the records whose first write succeeded,
+    /// lifecyclestage set to the new value. A record whose clear succeeded but whose set failed is reported as failed
+    /// with a message saying its stage is now blank. An update with nothing to write sends nothing and succeeds.
+    /// </remarks>
+    public async Task<IReadOnlyList<WriteOutcome>> UpdateAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken)
     {
-        EnsureWritesAllowed();
-        var outcomes = new List<WriteOutcome>(updates.Count);
-        var chunkIndex = 0;
-        foreach (var chunk in updates.Chunk(BatchSize))
+        ArgumentNullException.ThrowIfNull(updates);
+        var writes = updates.Select(ToWrite).ToList();
+        var outcomes = new WriteOutcome[updates.Count];
+        var first = new List<PendingWrite>(updates.Count);
+        for (var i = 0; i < writes.Count; i++)
         {
-            var request = new BatchUpdateRequest([.. chunk.Select(u => new UpdateInput(u.Id, ToWire(u.Values)))]);
+            if (writes[i].Properties.Count == 0)
+            {
+                outcomes[i] = WriteOutcome.Ok(updates[i].Id);
+            }
+            else
+            {
+                first.Add(new PendingWrite(i, updates[i].Id, writes[i].Properties));
+            }
+        }
+
+        if (first.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var firstOutcomes = await BatchUpdateAsync(first, "batch update", earlierWrites: false, cancellationToken);
+        var second = new List<PendingWrite>();
+        for (var k = 0; k < first.Count; k++)
+        {
+            var index = first[k].Index;
+            outcomes[index] = firstOutcomes[k];
+            if (firstOutcomes[k].Success && writes[index].StageAfterClear is { } stage)
+            {
+                second.Add(new PendingWrite(index, first[k].Id, new Dictionary<string, string>(StringComparer.Ordinal) { [StageProperty] = stage }));
+            }
+        }
+
+        if (second.Count == 0)
+        {
+            return outcomes;
+        }
+
+        // The first writes are confirmed: from here on an API failure (a daily-limit pause included) is reported per
+        // record, never thrown; only the caller's own cancellation still ends the call.
+        var secondOutcomes = await BatchUpdateAsync(second, "lifecycle stage set after its clear", earlierWrites: true, cancellationToken);
+        for (var k = 0; k < second.Count; k++)
+        {
+            if (!secondOutcomes[k].Success)
+            {
+                var index = second[k].Index;
+                outcomes[index] = secondOutcomes[k] with
+                {
+                    Message = $"{StageProperty} was cleared to move it back to '{writes[index].StageAfterClear}', but setting it failed, so the stage is now blank: {secondOutcomes[k].Message}",
+                };
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>One update in HubSpot's terms; <see cref="StageAfterClear"/> is the stage to set once the clear went through.</summary>
+    private sealed record ContactWrite(Dictionary<string, string> Properties, string? StageAfterClear);
+
+    private sealed record PendingWrite(int Index, string Id, Dictionary<string, string> Properties);
+
+    private ContactWrite ToWrite(MarketingUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.LinkCreatedCrmLead && update.CrmId is null)
+        {
+            throw new ArgumentException(
+                $"the update of contact {update.Id} links the CRM lead it created but carries no {nameof(MarketingUpdate.CrmId)}: fill it with the created lead's id before writing",
+                nameof(update));
+        }
+
+        // HubSpot clears a property given an empty string; the port's null means the same.
+        var properties = update.Fields.ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
+        if (update.LeadStatus is { } status)
+        {
+            properties[StatusProperty] = status;
+        }
+
+        if (update.Owner is { } owner)
+        {
+            properties[OwnerProperty] = owner.OwnerId ?? "";
+        }
+
+        if (update.CrmId is { } crmId)
+        {
+            properties[_schema.CrmIdProperty] = crmId;
+        }
+
+        if (update.Score is { } score)
+        {
+            // Written only where the connection names a property for it; HubSpot has no standard one.
+            if (_schema.ScoreProperty is { } scoreProperty)
+            {
+                properties[scoreProperty] = score.Score.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (_schema.GradeProperty is { } gradeProperty)
+            {
+                properties[gradeProperty] = score.Grade;
+            }
+        }
+
+        string? stageAfterClear = null;
+        if (update.Stage is { } stage)
+        {
+            var value = stage.Value ?? "";
+            if (stage.MovesBack && value.Length > 0)
+            {
+                properties[StageProperty] = "";
+                stageAfterClear = value;
+            }
+            else
+            {
+                properties[StageProperty] = value;
+            }
+        }
+
+        return new ContactWrite(properties, stageAfterClear);
+    }
+
+    /// <summary>
+    /// Batch updates of 100; one outcome per input, in input order. <paramref name="earlierWrites"/> says whether writes
+    /// of the same call were already confirmed: a failure then fails the inputs instead of throwing.
+    /// </summary>
+    private async Task<List<WriteOutcome>> BatchUpdateAsync(
+        List<PendingWrite> pending, string operation, bool earlierWrites, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<WriteOutcome>(pending.Count);
+        var chunkIndex = 0;
+        foreach (var chunk in pending.Chunk(BatchSize))
+        {
             BatchResponse response;
             try
             {
-                response = await SendAsync("batch update", (api, ct) => api.BatchUpdateContactsAsync(request, ct), HubSpotJsonContext.Default.BatchResponse, cancellationToken);
+                EnsureWritesAllowed();
+                var request = new BatchUpdateRequest([.. chunk.Select(w => new UpdateInput(w.Id, w.Properties))]);
+                response = await SendAsync(operation, (api, ct) => api.BatchUpdateContactsAsync(request, ct), HubSpotJsonContext.Default.BatchResponse, cancellationToken);
             }
-            catch (ExternalApiException ex) when (ex.Kind == ApiErrorKind.Rejected || outcomes.Count > 0)
+            catch (ExternalApiException ex) when (ex.Kind == ApiErrorKind.Rejected || earlierWrites || outcomes.Count > 0)
             {
-                if (FailRemaining(outcomes, updates, chunk, ex, "batch update", chunkIndex, u => u.Id))
+                if (FailRemaining(outcomes, pending, chunk, ex, operation, chunkIndex))
                 {
                     return outcomes;
                 }
@@ -284,54 +449,22 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         return outcomes;
     }
 
-    public async Task<IReadOnlyList<WriteOutcome>> CreateAsync(IReadOnlyList<RecordCreate> creates, CancellationToken cancellationToken)
-    {
-        EnsureWritesAllowed();
-        var outcomes = new List<WriteOutcome>(creates.Count);
-        var chunkIndex = 0;
-        foreach (var chunk in creates.Chunk(BatchSize))
-        {
-            // Trace ids tie results back to inputs without sending the caller's key (it may be an email) to HubSpot.
-            var request = new BatchCreateRequest([.. chunk.Select((c, i) => new CreateInput(ToWire(c.Values), [], TraceId(chunkIndex, i)))]);
-            BatchResponse response;
-            try
-            {
-                response = await SendAsync("batch create", (api, ct) => api.BatchCreateContactsAsync(request, ct), HubSpotJsonContext.Default.BatchResponse, cancellationToken);
-            }
-            catch (ExternalApiException ex) when (ex.Kind == ApiErrorKind.Rejected || outcomes.Count > 0)
-            {
-                if (FailRemaining(outcomes, creates, chunk, ex, "batch create", chunkIndex, _ => null))
-                {
-                    return outcomes;
-                }
-
-                chunkIndex++;
-                continue;
-            }
-
-            outcomes.AddRange(MapCreateOutcomes(chunk, chunkIndex, response));
-            chunkIndex++;
-        }
-
-        return outcomes;
-    }
-
     /// <summary>
     /// A rejected chunk fails its own inputs only. Any other failure after earlier chunks were written fails every
     /// remaining input instead of throwing, so confirmed writes are never lost to the caller. Returns true to stop.
     /// </summary>
-    private bool FailRemaining<T>(
-        List<WriteOutcome> outcomes, IReadOnlyList<T> all, T[] chunk, ExternalApiException ex, string operation, int chunkIndex, Func<T, string?> id)
+    private bool FailRemaining(
+        List<WriteOutcome> outcomes, List<PendingWrite> all, PendingWrite[] chunk, ExternalApiException ex, string operation, int chunkIndex)
     {
         var stop = ex.Kind != ApiErrorKind.Rejected;
         var failing = stop ? all.Skip(outcomes.Count).ToList() : [.. chunk];
         Log.WriteChunkFailed(_logger, _connection, operation, chunkIndex, ex.Kind.ToString(), failing.Count);
         var code = ex.Kind == ApiErrorKind.Rejected ? ex.ErrorCode : ex.Kind.ToString();
-        outcomes.AddRange(failing.Select(item => new WriteOutcome(id(item), false, code, ex.ApiMessage)));
+        outcomes.AddRange(failing.Select(w => new WriteOutcome(w.Id, false, code, ex.ApiMessage)));
         return stop;
     }
 
-    private static IEnumerable<WriteOutcome> MapUpdateOutcomes(RecordUpdate[] chunk, BatchResponse response)
+    private static IEnumerable<WriteOutcome> MapUpdateOutcomes(PendingWrite[] chunk, BatchResponse response)
     {
         var results = new Dictionary<string, SimplePublicObject>(StringComparer.Ordinal);
         foreach (var result in response.Results ?? [])
@@ -368,57 +501,8 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         }
     }
 
-    private static IEnumerable<WriteOutcome> MapCreateOutcomes(RecordCreate[] chunk, int chunkIndex, BatchResponse response)
-    {
-        var results = response.Results ?? [];
-        var byTrace = results.Where(r => r.ObjectWriteTraceId is not null && r.Id is not null)
-            .GroupBy(r => r.ObjectWriteTraceId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var errors = response.Errors ?? [];
-        var errorsByTrace = new Dictionary<string, StandardError>(StringComparer.Ordinal);
-        foreach (var error in errors)
-        {
-            if (error.Context is not null && error.Context.TryGetValue("objectWriteTraceId", out var traces))
-            {
-                foreach (var trace in traces)
-                {
-                    errorsByTrace.TryAdd(trace, error);
-                }
-            }
-        }
-
-        // Without trace ids, positions are trusted only when every input came back as a result and nothing failed.
-        var positional = byTrace.Count == 0 && errors.Count == 0 && results.Count == chunk.Length;
-        for (var i = 0; i < chunk.Length; i++)
-        {
-            var trace = TraceId(chunkIndex, i);
-            if (byTrace.TryGetValue(trace, out var created))
-            {
-                yield return WriteOutcome.Ok(created.Id!);
-            }
-            else if (errorsByTrace.TryGetValue(trace, out var error))
-            {
-                yield return new WriteOutcome(null, false, error.Category ?? "UNKNOWN", error.Message);
-            }
-            else if (positional && results[i].Id is { } id)
-            {
-                yield return WriteOutcome.Ok(id);
-            }
-            else if (errors.Count == 1 && results.Count == chunk.Length - 1)
-            {
-                yield return new WriteOutcome(null, false, errors[0].Category ?? "UNKNOWN", errors[0].Message);
-            }
-            else
-            {
-                yield return NotConfirmed(null);
-            }
-        }
-    }
-
     private static WriteOutcome NotConfirmed(string? id) =>
         new(id, false, "NOT_CONFIRMED", "HubSpot returned neither a result nor an error for this input");
-
-    private static string TraceId(int chunkIndex, int index) => string.Create(CultureInfo.InvariantCulture, $"leadsync-{chunkIndex}-{index}");
 
     private static IEnumerable<string> ErrorIds(StandardError error)
     {
@@ -439,16 +523,12 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         }
     }
 
-    private static Dictionary<string, string> ToWire(IReadOnlyDictionary<string, string?> values) =>
-        // HubSpot clears a property given an empty string; the port's null means the same.
-        values.ToDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal);
-
     private void EnsureWritesAllowed()
     {
         if (WritesPausedUntil is { } until)
         {
             Log.WriteRefusedDailyLimit(_logger, _connection, until);
-            throw new ExternalApiException(SystemKind.HubSpot, ApiErrorKind.DailyLimitReached, null, "DAILY",
+            throw new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.DailyLimitReached, null, "DAILY",
                 string.Create(CultureInfo.InvariantCulture, $"HubSpot daily API limit reached; writes are paused until {until:u}"));
         }
     }
@@ -485,7 +565,7 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         return [.. owners.Values];
     }
 
-    public async Task<IReadOnlyList<FieldMetadata>> GetPropertiesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FieldMetadata>> GetFieldsAsync(CancellationToken cancellationToken)
     {
         var response = await SendAsync("properties", (api, ct) => api.GetContactPropertiesAsync(ct), HubSpotJsonContext.Default.PropertiesResponse, cancellationToken);
         return [.. (response.Results ?? [])
@@ -563,7 +643,7 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
         {
             BrokenCircuitException => Transient(operation, "the circuit is open after repeated failures", inner),
             TimeoutRejectedException => Transient(operation, "the request timed out", inner),
-            RateLimiterRejectedException => new ExternalApiException(SystemKind.HubSpot, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",
+            RateLimiterRejectedException => new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",
                 $"{operation}: the local rate limiter's queue is full", null, inner),
             HttpRequestException => Transient(operation, Redact(inner.Message), inner),
             OperationCanceledException => Transient(operation, "the request was cancelled by a timeout", inner),
@@ -602,7 +682,7 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
             PauseWrites();
         }
 
-        return new ExternalApiException(SystemKind.HubSpot, kind, status, code, $"{operation}: {message}", correlationId);
+        return new ExternalApiException(SystemRole.Marketing, Product, kind, status, code, $"{operation}: {message}", correlationId);
     }
 
     private void PauseWrites()
@@ -622,10 +702,10 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
     }
 
     private static ExternalApiException Transient(string operation, string message, Exception? inner) =>
-        new(SystemKind.HubSpot, ApiErrorKind.Transient, null, "TRANSIENT", $"{operation}: {message}", null, inner);
+        new(SystemRole.Marketing, Product, ApiErrorKind.Transient, null, "TRANSIENT", $"{operation}: {message}", null, inner);
 
     private ExternalApiException Malformed(string operation, HttpResponseMessage response, string message, Exception? inner) =>
-        new(SystemKind.HubSpot, ApiErrorKind.MalformedResponse, (int)response.StatusCode, "MALFORMED_RESPONSE",
+        new(SystemRole.Marketing, Product, ApiErrorKind.MalformedResponse, (int)response.StatusCode, "MALFORMED_RESPONSE",
             Redact(message), Header(response, "X-HubSpot-Correlation-Id"), inner);
 
     private string Redact(string text) =>
@@ -638,30 +718,43 @@ public sealed class HubSpotMarketingSystem : IMarketingSystem
 
     // ---- Mapping ------------------------------------------------------------------------------
 
-    private static List<string> WithModifiedDate(IReadOnlyCollection<string> properties)
+    /// <summary>The rules' fields, then whatever the typed values and the cursor need that they did not name.</summary>
+    private List<string> WithTypedProperties(IReadOnlyCollection<string> fields)
     {
-        // The cursor needs lastmodifieddate whatever the caller asked for.
-        var list = properties.Distinct(StringComparer.Ordinal).ToList();
-        if (!list.Contains(ModifiedProperty, StringComparer.Ordinal))
-        {
-            list.Add(ModifiedProperty);
-        }
-
+        var list = fields.Distinct(StringComparer.Ordinal).ToList();
+        var asked = new HashSet<string>(list, StringComparer.Ordinal);
+        list.AddRange(_typedProperties.Where(asked.Add));
         return list;
     }
 
-    private static MarketingContact ToContact(SimplePublicObject result)
+    private MarketingPerson ToPerson(SimplePublicObject result)
     {
         if (string.IsNullOrEmpty(result.Id))
         {
-            throw new ExternalApiException(SystemKind.HubSpot, ApiErrorKind.MalformedResponse, null, "MALFORMED_RESPONSE", "a contact in the response has no id");
+            throw new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.MalformedResponse, null, "MALFORMED_RESPONSE", "a contact in the response has no id");
         }
 
         var properties = result.Properties ?? [];
         var modified = ParseTimestamp(properties.GetValueOrDefault(ModifiedProperty))
             ?? ParseTimestamp(result.UpdatedAt)
             ?? DateTimeOffset.UnixEpoch;
-        return new MarketingContact(result.Id, properties, modified, result.Archived);
+
+        // HubSpot answers a blank property with null or ""; both mean "no value" to the typed fields.
+        string? Typed(string name) => properties.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
+
+        return new MarketingPerson(
+            result.Id,
+            Typed(EmailProperty),
+            Typed(FirstNameProperty),
+            Typed(LastNameProperty),
+            Typed(CompanyProperty),
+            Typed(SourceProperty),
+            Typed(StatusProperty),
+            Typed(StageProperty),
+            Typed(OwnerProperty),
+            Typed(_schema.CrmIdProperty),
+            properties,
+            modified);
     }
 
     internal static DateTimeOffset? ParseTimestamp(string? value)

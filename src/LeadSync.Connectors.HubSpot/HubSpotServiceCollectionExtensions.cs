@@ -14,14 +14,27 @@ public static class HubSpotServiceCollectionExtensions
     public static string HttpClientName(string connectionName) => $"LeadSync.HubSpot.{connectionName}";
 
     /// <summary>
-    /// Registers a keyed <see cref="IMarketingSystem"/> (key = <paramref name="connectionName"/>) with its own named
+    /// <see cref="AddHubSpotConnector(IServiceCollection, string, HubSpotOptions, HubSpotContactSchema)"/> with
+    /// <see cref="HubSpotContactSchema.Default"/> (cross-reference in salesforceleadid, score and grade not written).
+    /// </summary>
+    public static IServiceCollection AddHubSpotConnector(this IServiceCollection services, string connectionName, HubSpotOptions options) =>
+        services.AddHubSpotConnector(connectionName, options, HubSpotContactSchema.Default);
+
+    /// <summary>
+    /// Registers a keyed <see cref="IMarketingPlatform"/> (key = <paramref name="connectionName"/>) with its own named
     /// HttpClient and resilience pipeline. Also keyed by the same name: <see cref="HubSpotMarketingSystem"/> and
     /// <see cref="HubSpotRateLimitState"/> (for metrics). Call once per connection; validate the options first with
     /// <see cref="HubSpotOptionsValidator"/>.
     /// </summary>
-    public static IServiceCollection AddHubSpotConnector(this IServiceCollection services, string connectionName, HubSpotOptions options)
+    /// <param name="schema">The connection's own contact properties (cross-reference, score, grade), from its mappings.</param>
+    /// <exception cref="ArgumentException">A schema property is blank or would hold two of LeadSync's values.</exception>
+    public static IServiceCollection AddHubSpotConnector(
+        this IServiceCollection services, string connectionName, HubSpotOptions options, HubSpotContactSchema schema)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schema);
+        schema.EnsureValid(); // at registration, not at first resolve
         var snapshot = options.Clone(); // later changes to the caller's instance must not reach a running connection
         var clientName = HttpClientName(connectionName);
 
@@ -57,11 +70,12 @@ public static class HubSpotServiceCollectionExtensions
                 connectionName,
                 () => RestService.ForGenerated<IHubSpotApi>(factory.CreateClient(clientName), settings),
                 snapshot,
+                schema,
                 sp.GetRequiredKeyedService<HubSpotRateLimitState>(connectionName),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<HubSpotMarketingSystem>());
         });
-        services.AddKeyedSingleton<IMarketingSystem>(connectionName, (sp, key) => sp.GetRequiredKeyedService<HubSpotMarketingSystem>(key));
+        services.AddKeyedSingleton<IMarketingPlatform>(connectionName, (sp, key) => sp.GetRequiredKeyedService<HubSpotMarketingSystem>(key));
         return services;
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
-using LeadSync.Sync.Ports;
+using LeadSync.Domain.Planning;
 
 namespace LeadSync.Connectors.HubSpot.Tests;
 
@@ -39,7 +39,7 @@ public sealed class BatchTests
         });
         Assert.Equal(100, InputIds(fake.Requests[0].Body).Count);
         Spec.AssertJsonEqual(
-            """{"inputs":[{"id":"101"},{"id":"102"},{"id":"103"}],"properties":["email","hs_lead_status","lastmodifieddate"],"propertiesWithHistory":[]}""",
+            """{"inputs":[{"id":"101"},{"id":"102"},{"id":"103"}],"properties":["email","hs_lead_status","firstname","lastname","company","hs_analytics_source","lifecyclestage","hubspot_owner_id","salesforceleadid","lastmodifieddate"],"propertiesWithHistory":[]}""",
             JsonSerializer.Serialize(new
             {
                 inputs = InputIds(fake.Requests[1].Body).Take(3).Select(id => new { id }),
@@ -61,7 +61,7 @@ public sealed class BatchTests
         Assert.Equal("/crm/v3/objects/contacts/batch/read", request.Path);
         Assert.Equal("?archived=false", request.Query);
         Spec.AssertJsonEqual(
-            """{"inputs":[{"id":"ada@example.com"},{"id":"nobody@example.org"}],"properties":["email","lastmodifieddate"],"propertiesWithHistory":[],"idProperty":"email"}""",
+            """{"inputs":[{"id":"ada@example.com"},{"id":"nobody@example.org"}],"properties":["email","firstname","lastname","company","hs_analytics_source","hs_lead_status","lifecyclestage","hubspot_owner_id","salesforceleadid","lastmodifieddate"],"propertiesWithHistory":[],"idProperty":"email"}""",
             request.Body);
         Spec.AssertValid(request.Body, "BatchReadInputSimplePublicObjectId");
         Assert.Equal("ada@example.com", Assert.Single(contacts).Email);
@@ -72,7 +72,7 @@ public sealed class BatchTests
     {
         using var fake = new FakeHubSpot(r => Reply.Json(Contacts.Batch(InputIds(r.Body).Reverse().Select(id => Contacts.Contact(id, Contacts.T0)))));
         var system = fake.Connect();
-        var updates = new List<RecordUpdate>
+        var updates = new List<MarketingUpdate>
         {
             new("1", new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS", ["hubspot_owner_id"] = "6166860" }),
             new("2", new Dictionary<string, string?> { ["hs_lead_status"] = null }),
@@ -104,7 +104,7 @@ public sealed class BatchTests
             207));
         var system = fake.Connect();
         var updates = new[] { "1", "2", "3", "4", "5" }
-            .Select(id => new RecordUpdate(id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" })).ToList();
+            .Select(id => new MarketingUpdate(id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" })).ToList();
 
         var outcomes = await system.UpdateAsync(updates, CancellationToken.None);
 
@@ -124,7 +124,7 @@ public sealed class BatchTests
             : Reply.Json(Contacts.Batch(InputIds(r.Body).Select(id => Contacts.Contact(id, Contacts.T0)))));
         var system = fake.Connect();
         var updates = Enumerable.Range(1, 250)
-            .Select(i => new RecordUpdate(i.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" })).ToList();
+            .Select(i => new MarketingUpdate(i.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" })).ToList();
 
         var outcomes = await system.UpdateAsync(updates, CancellationToken.None);
 
@@ -132,41 +132,5 @@ public sealed class BatchTests
         Assert.Equal(updates.Select(u => u.Id), outcomes.Select(o => o.Id));
         Assert.All(outcomes.Take(100).Concat(outcomes.Skip(200)), o => Assert.True(o.Success));
         Assert.All(outcomes.Skip(100).Take(100), o => Assert.Equal("VALIDATION_ERROR", o.ErrorCode));
-    }
-
-    [Fact]
-    public async Task CreateAsync_Inputs_SendsEmptyAssociationsAndMapsResultsByTraceId()
-    {
-        using var fake = new FakeHubSpot(r =>
-        {
-            var inputs = JsonDocument.Parse(r.Body).RootElement.GetProperty("inputs").EnumerateArray().ToList();
-            // Results in reverse order, as HubSpot does not promise input order.
-            var results = inputs.Select((input, i) => (object)new Dictionary<string, object?>
-            {
-                ["id"] = (900 + i).ToString(CultureInfo.InvariantCulture),
-                ["properties"] = new Dictionary<string, string> { ["email"] = input.GetProperty("properties").GetProperty("email").GetString()! },
-                ["createdAt"] = "2026-11-20T09:15:00.000Z",
-                ["updatedAt"] = "2026-11-20T09:15:00.000Z",
-                ["archived"] = false,
-                ["objectWriteTraceId"] = input.GetProperty("objectWriteTraceId").GetString(),
-            }).Reverse();
-            return Reply.Json(Contacts.Batch(results), 201);
-        });
-        var system = fake.Connect();
-
-        var outcomes = await system.CreateAsync(
-            [
-                new RecordCreate("lead-a", new Dictionary<string, string?> { ["email"] = "a@example.com", ["firstname"] = "Ada" }),
-                new RecordCreate("lead-b", new Dictionary<string, string?> { ["email"] = "b@example.com" }),
-            ],
-            CancellationToken.None);
-
-        Assert.Equal([WriteOutcome.Ok("900"), WriteOutcome.Ok("901")], outcomes);
-        var request = Assert.Single(fake.Requests);
-        Assert.Equal("/crm/v3/objects/contacts/batch/create", request.Path);
-        Spec.AssertJsonEqual(
-            """{"inputs":[{"properties":{"email":"a@example.com","firstname":"Ada"},"associations":[],"objectWriteTraceId":"leadsync-0-0"},{"properties":{"email":"b@example.com"},"associations":[],"objectWriteTraceId":"leadsync-0-1"}]}""",
-            request.Body);
-        Spec.AssertValid(request.Body, "BatchInputSimplePublicObjectBatchInputForCreate");
     }
 }

@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Domain.Planning;
 
 namespace LeadSync.Connectors.HubSpot.Tests;
 
@@ -29,15 +30,15 @@ public sealed class MetadataTests
         });
         Assert.Equal(
             [
-                new Sync.Ports.MarketingOwner("1", "a@example.com", "Ann", "A", false, "PERSON"),
-                new Sync.Ports.MarketingOwner("2", "b@example.com", null, null, false, "QUEUE"),
-                new Sync.Ports.MarketingOwner("3", "c@example.com", "Cy", null, true, "PERSON"),
+                new MarketingOwner("1", "a@example.com", "Ann", "A", false, "PERSON"),
+                new MarketingOwner("2", "b@example.com", null, null, false, "QUEUE"),
+                new MarketingOwner("3", "c@example.com", "Cy", null, true, "PERSON"),
             ],
             owners);
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_Properties_MapsWritableAndOptions()
+    public async Task GetFieldsAsync_Properties_MapsWritableAndOptions()
     {
         const string body = """
             {"results":[
@@ -52,7 +53,7 @@ public sealed class MetadataTests
         using var fake = new FakeHubSpot(_ => Reply.Json(body));
         var system = fake.Connect();
 
-        var properties = await system.GetPropertiesAsync(CancellationToken.None);
+        var properties = await system.GetFieldsAsync(CancellationToken.None);
 
         var request = Assert.Single(fake.Requests);
         Assert.Equal(("GET", "/crm/v3/properties/contacts", ""), (request.Method, request.Path, request.Query));

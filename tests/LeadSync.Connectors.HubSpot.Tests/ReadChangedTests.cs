@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 
 namespace LeadSync.Connectors.HubSpot.Tests;
@@ -8,9 +9,9 @@ public sealed class ReadChangedTests
 {
     private static readonly string[] Props = ["email", "hs_lead_status", "lastmodifieddate"];
 
-    private static async Task<List<IReadOnlyList<MarketingContact>>> ReadAllAsync(HubSpotMarketingSystem system, ChangeCursor cursor, IReadOnlyCollection<string>? props = null)
+    private static async Task<List<IReadOnlyList<MarketingPerson>>> ReadAllAsync(HubSpotMarketingSystem system, ChangeCursor cursor, IReadOnlyCollection<string>? props = null)
     {
-        var pages = new List<IReadOnlyList<MarketingContact>>();
+        var pages = new List<IReadOnlyList<MarketingPerson>>();
         await foreach (var page in system.ReadChangedAsync(cursor, props ?? Props, CancellationToken.None))
         {
             pages.Add(page);
@@ -35,7 +36,7 @@ public sealed class ReadChangedTests
         Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
         var t0 = Contacts.T0.ToString(CultureInfo.InvariantCulture);
         Spec.AssertJsonEqual(
-            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t0}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","hs_lead_status","lastmodifieddate"],"limit":200}""",
+            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t0}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","hs_lead_status","lastmodifieddate","firstname","lastname","company","hs_analytics_source","lifecyclestage","hubspot_owner_id","salesforceleadid"],"limit":200}""",
             request.Body);
         Spec.AssertValid(request.Body, "PublicObjectSearchRequest", Spec.SearchAfterOmitted);
         var contact = Assert.Single(Assert.Single(pages));
@@ -61,7 +62,7 @@ public sealed class ReadChangedTests
         Assert.Equal(3, engine.RequestBodies.Count);
         var t1 = (Contacts.T0 + 1).ToString(CultureInfo.InvariantCulture);
         Spec.AssertJsonEqual(
-            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t1}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","lastmodifieddate"],"limit":2}""",
+            $$"""{"filterGroups":[{"filters":[{"propertyName":"lastmodifieddate","operator":"GTE","value":"{{t1}}"}]}],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}],"properties":["email","firstname","lastname","company","hs_analytics_source","hs_lead_status","lifecyclestage","hubspot_owner_id","salesforceleadid","lastmodifieddate"],"limit":2}""",
             engine.RequestBodies[1]);
         Assert.All(engine.RequestBodies, b => Spec.AssertValid(b, "PublicObjectSearchRequest", Spec.SearchAfterOmitted));
     }

@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -15,10 +16,10 @@ public sealed class ResilienceTests
         return _ => replies[Math.Min(Interlocked.Increment(ref index), replies.Length - 1)];
     }
 
-    private static Task<IReadOnlyList<Sync.Ports.FieldMetadata>> CallAsync(HubSpotMarketingSystem system) => system.GetPropertiesAsync(CancellationToken.None);
+    private static Task<IReadOnlyList<Sync.Ports.FieldMetadata>> CallAsync(HubSpotMarketingSystem system) => system.GetFieldsAsync(CancellationToken.None);
 
     [Fact]
-    public async Task GetPropertiesAsync_429TenSecondlyWithRetryAfter_WaitsThatLongThenSucceeds()
+    public async Task GetFieldsAsync_429TenSecondlyWithRetryAfter_WaitsThatLongThenSucceeds()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var fake = new FakeHubSpot(Sequence(
@@ -43,7 +44,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_500Then503ThenOk_RetriesAndSucceeds()
+    public async Task GetFieldsAsync_500Then503ThenOk_RetriesAndSucceeds()
     {
         using var fake = new FakeHubSpot(Sequence(new Reply(500, "oops"), new Reply(503, ""), Reply.Json(Owners)));
         var system = fake.Connect();
@@ -56,7 +57,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_Persistent503_ThrowsTransientAfterMaxRetries()
+    public async Task GetFieldsAsync_Persistent503_ThrowsTransientAfterMaxRetries()
     {
         using var fake = new FakeHubSpot(_ => new Reply(503, """{"status":"error","message":"Service unavailable","correlationId":"abc","category":"SERVICE_UNAVAILABLE"}"""));
         var system = fake.Connect(o => o.MaxRetries = 2);
@@ -75,7 +76,7 @@ public sealed class ResilienceTests
         using var fake = new FakeHubSpot(_ => new Reply(400, """{"status":"error","message":"Property values were not valid","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR"}"""));
         var system = fake.Connect();
 
-        var outcomes = await system.UpdateAsync([new RecordUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "BOGUS" })], CancellationToken.None);
+        var outcomes = await system.UpdateAsync([new MarketingUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "BOGUS" })], CancellationToken.None);
 
         Assert.Equal(1, system.CallCount);
         var outcome = Assert.Single(outcomes);
@@ -84,7 +85,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_404_NotRetriedAndThrowsRejected()
+    public async Task GetFieldsAsync_404_NotRetriedAndThrowsRejected()
     {
         using var fake = new FakeHubSpot(_ => new Reply(404, """{"status":"error","message":"not here","correlationId":"c1","category":"OBJECT_NOT_FOUND"}"""));
         var system = fake.Connect();
@@ -104,7 +105,7 @@ public sealed class ResilienceTests
             ? new Reply(429, """{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"DAILY","requestId":"3d3e35b7"}""")
             : Reply.Json(Contacts.Batch([Contacts.Contact("1", Contacts.T0)])));
         var system = fake.Connect(clock: clock);
-        var update = new RecordUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
+        var update = new MarketingUpdate("1", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
 
         var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.UpdateAsync([update], CancellationToken.None));
         Assert.Equal((ApiErrorKind.DailyLimitReached, 429), (ex.Kind, ex.StatusCode));
@@ -113,7 +114,6 @@ public sealed class ResilienceTests
         var refused = await Assert.ThrowsAsync<ExternalApiException>(() => system.UpdateAsync([update], CancellationToken.None));
         Assert.Equal(ApiErrorKind.DailyLimitReached, refused.Kind);
         Assert.Null(refused.StatusCode);
-        await Assert.ThrowsAsync<ExternalApiException>(() => system.CreateAsync([new RecordCreate("k", new Dictionary<string, string?>())], CancellationToken.None));
         Assert.Equal(1, system.CallCount); // refused locally
         Assert.Equal(DateTimeOffset.Parse("2026-11-21T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), system.WritesPausedUntil);
 
@@ -156,7 +156,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_Persistent429TenSecondly_ThrowsRateLimitedAfterRetries()
+    public async Task GetFieldsAsync_Persistent429TenSecondly_ThrowsRateLimitedAfterRetries()
     {
         using var fake = new FakeHubSpot(_ => new Reply(429, """{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c1","policyName":"TEN_SECONDLY_ROLLING"}"""));
         var system = fake.Connect(o => o.MaxRetries = 2);
@@ -169,7 +169,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_NoServerListening_ThrowsTransient()
+    public async Task GetFieldsAsync_NoServerListening_ThrowsTransient()
     {
         using var fake = new FakeHubSpot(_ => Reply.Json(Owners));
         var system = fake.Connect(o =>
@@ -187,7 +187,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_RepeatedServerErrors_OpenCircuitAndFailFastAsTransient()
+    public async Task GetFieldsAsync_RepeatedServerErrors_OpenCircuitAndFailFastAsTransient()
     {
         using var fake = new FakeHubSpot(_ => new Reply(500, ""));
         var system = fake.Connect(o => o.MaxRetries = 0);
@@ -221,7 +221,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_MalformedJson_ThrowsMalformedResponseWithClearMessage()
+    public async Task GetFieldsAsync_MalformedJson_ThrowsMalformedResponseWithClearMessage()
     {
         using var fake = new FakeHubSpot(_ => Reply.Json("{\"results\":[{\"name\":\"x\","));
         var system = fake.Connect();
@@ -234,7 +234,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_401_ThrowsAuthenticationWithoutToken()
+    public async Task GetFieldsAsync_401_ThrowsAuthenticationWithoutToken()
     {
         using var fake = new FakeHubSpot(_ => new Reply(401,
             $$"""{"status":"error","message":"Authentication credentials not found. Token {{FakeHubSpot.Token}} rejected","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"INVALID_AUTHENTICATION"}"""));
@@ -252,7 +252,7 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_RateLimitHeaders_AreKeptInKeyedState()
+    public async Task GetFieldsAsync_RateLimitHeaders_AreKeptInKeyedState()
     {
         using var fake = new FakeHubSpot(_ => new Reply(200, Owners, new Dictionary<string, string>
         {
@@ -304,16 +304,16 @@ public sealed class ResilienceTests
         services.AddHubSpotConnector("us", secondOptions);
         using var provider = services.BuildServiceProvider();
 
-        await provider.GetRequiredKeyedService<IMarketingSystem>("eu").GetPropertiesAsync(CancellationToken.None);
-        await provider.GetRequiredKeyedService<IMarketingSystem>("us").GetPropertiesAsync(CancellationToken.None);
+        await provider.GetRequiredKeyedService<IMarketingPlatform>("eu").GetFieldsAsync(CancellationToken.None);
+        await provider.GetRequiredKeyedService<IMarketingPlatform>("us").GetFieldsAsync(CancellationToken.None);
 
         Assert.Equal("Bearer " + FakeHubSpot.Token, Assert.Single(first.Requests).Headers["Authorization"]);
         Assert.Equal("Bearer other-token", Assert.Single(second.Requests).Headers["Authorization"]);
-        Assert.Equal(1, provider.GetRequiredKeyedService<IMarketingSystem>("eu").CallCount);
+        Assert.Equal(1, provider.GetRequiredKeyedService<IMarketingPlatform>("eu").CallCount);
     }
 
     [Fact]
-    public async Task GetPropertiesAsync_BaseUrlWithPathPrefix_KeepsThePrefix()
+    public async Task GetFieldsAsync_BaseUrlWithPathPrefix_KeepsThePrefix()
     {
         using var fake = new FakeHubSpot(_ => Reply.Json(Owners));
         var system = fake.Connect(o => o.BaseUrl = fake.Url + "/hubspot-proxy/");

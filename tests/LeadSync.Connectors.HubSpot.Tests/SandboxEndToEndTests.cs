@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot.Tests.Infrastructure;
+using LeadSync.Domain.Planning;
 using LeadSync.Sandbox;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,15 +13,16 @@ namespace LeadSync.Connectors.HubSpot.Tests;
 public sealed class SandboxEndToEndTests : IAsyncLifetime
 {
     private static readonly string[] Props = ["email", "firstname", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate"];
+    private static readonly Dictionary<string, string?> NoFields = [];
     private SandboxServer _sandbox = null!;
     private ServiceProvider _provider = null!;
-    private IMarketingSystem _system = null!;
+    private IMarketingPlatform _system = null!;
 
     public async Task InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { LeadCount = 300, Seed = 11 });
         _provider = Build(_sandbox.HubSpotAccessToken);
-        _system = _provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+        _system = _provider.GetRequiredKeyedService<IMarketingPlatform>(FakeHubSpot.Connection);
     }
 
     public async Task DisposeAsync()
@@ -38,9 +40,9 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
         return services.BuildServiceProvider();
     }
 
-    private async Task<List<MarketingContact>> ReadAllAsync(ChangeCursor cursor)
+    private async Task<List<MarketingPerson>> ReadAllAsync(ChangeCursor cursor)
     {
-        var all = new List<MarketingContact>();
+        var all = new List<MarketingPerson>();
         await foreach (var page in _system.ReadChangedAsync(cursor, Props, CancellationToken.None))
         {
             all.AddRange(page);
@@ -69,8 +71,8 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
 
         var outcomes = await _system.UpdateAsync(
             [
-                new RecordUpdate(target.Id, new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS" }),
-                new RecordUpdate("999999999", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" }),
+                new MarketingUpdate(target.Id, new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS" }),
+                new MarketingUpdate("999999999", new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" }),
             ],
             CancellationToken.None);
 
@@ -78,7 +80,8 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
         Assert.False(outcomes[1].Success);
         Assert.Equal("IN_PROGRESS", _sandbox.HubSpot.GetContact(target.Id)!.LeadStatus);
         var read = Assert.Single(await _system.ReadByIdsAsync([target.Id, "999999999"], Props, CancellationToken.None));
-        Assert.Equal("IN_PROGRESS", read.Properties["hs_lead_status"]);
+        Assert.Equal("IN_PROGRESS", read.Fields["hs_lead_status"]);
+        Assert.Equal("IN_PROGRESS", read.LeadStatus);
         var changed = await ReadAllAsync(cursor);
         Assert.Contains(changed, c => c.Id == target.Id);
     }
@@ -94,22 +97,110 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateAsync_NewContact_IsStoredAndIdReturned()
+    public async Task ReadByIdsAsync_SeededContacts_TypedValuesAreTheirHubSpotProperties()
     {
-        var outcomes = await _system.CreateAsync(
-            [new RecordCreate("k1", new Dictionary<string, string?> { ["email"] = "new.person@example.org", ["firstname"] = "New" })],
+        var seeded = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(50).ToList();
+
+        var people = await _system.ReadByIdsAsync([.. seeded.Select(c => c.Id)], ["jobtitle"], CancellationToken.None);
+
+        Assert.Equal(seeded.Count, people.Count);
+        Assert.Contains(people, p => p.CrmId is not null);
+        Assert.Contains(people, p => p.OwnerId is not null);
+        foreach (var person in people)
+        {
+            var contact = seeded.Single(c => c.Id == person.Id);
+            Assert.Equal(
+                (contact.Email, contact.Get("firstname"), contact.Get("lastname"), contact.Get("company"), contact.Get("hs_analytics_source"),
+                    contact.LeadStatus, contact.LifecycleStage, contact.OwnerId, contact.SalesforceLeadId),
+                (person.Email, person.FirstName, person.LastName, person.Company, person.Source,
+                    person.LeadStatus, person.LifecycleStage, person.OwnerId, person.CrmId));
+            Assert.Equal(contact.Get("jobtitle"), person.Fields.GetValueOrDefault("jobtitle"));
+            Assert.Equal(contact.UpdatedAt, person.ModifiedAt);
+        }
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StageMovesBack_SandboxEndsAtTheEarlierStage()
+    {
+        var contacts = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(2).ToList();
+        foreach (var contact in contacts)
+        {
+            _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["lifecyclestage"] = "opportunity" });
+        }
+
+        var outcomes = await _system.UpdateAsync(
+            [
+                new MarketingUpdate(contacts[0].Id, NoFields, LeadStatus: "OPEN", Stage: new StageWrite("lead", MovesBack: true)),
+                // Without MovesBack the sandbox, like HubSpot, keeps the later stage and still answers with success.
+                new MarketingUpdate(contacts[1].Id, NoFields, Stage: new StageWrite("lead", MovesBack: false)),
+            ],
             CancellationToken.None);
 
-        var outcome = Assert.Single(outcomes);
+        Assert.All(outcomes, o => Assert.True(o.Success, o.Message));
+        Assert.Equal(("lead", "OPEN"), (_sandbox.HubSpot.GetContact(contacts[0].Id)!.LifecycleStage, _sandbox.HubSpot.GetContact(contacts[0].Id)!.LeadStatus));
+        Assert.Equal("opportunity", _sandbox.HubSpot.GetContact(contacts[1].Id)!.LifecycleStage);
+        var read = await _system.ReadByIdsAsync([contacts[0].Id], Props, CancellationToken.None);
+        Assert.Equal("lead", Assert.Single(read).LifecycleStage);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_StageMovesBackAndTheSetIsRejectedForOneRecord_ThatRecordFailsWithItsStageBlank()
+    {
+        var contacts = _sandbox.HubSpot.ListContacts().Where(c => !c.Archived).Take(2).ToList();
+        foreach (var contact in contacts)
+        {
+            _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["lifecyclestage"] = "customer" });
+        }
+
+        var outcomes = await _system.UpdateAsync(
+            [
+                new MarketingUpdate(contacts[0].Id, NoFields, Stage: new StageWrite("not_a_stage", MovesBack: true)),
+                new MarketingUpdate(contacts[1].Id, NoFields, Stage: new StageWrite("salesqualifiedlead", MovesBack: true)),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal([contacts[0].Id, contacts[1].Id], outcomes.Select(o => o.Id));
+        Assert.False(outcomes[0].Success);
+        Assert.Equal("VALIDATION_ERROR", outcomes[0].ErrorCode);
+        Assert.Contains("stage is now blank", outcomes[0].Message, StringComparison.Ordinal);
+        Assert.True(outcomes[1].Success, outcomes[1].Message);
+        Assert.Null(_sandbox.HubSpot.GetContact(contacts[0].Id)!.LifecycleStage);
+        Assert.Equal("salesqualifiedlead", _sandbox.HubSpot.GetContact(contacts[1].Id)!.LifecycleStage);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_OwnerCleared_SandboxContactHasNoOwner()
+    {
+        var owner = _sandbox.HubSpot.ListOwners().First(o => !o.Archived);
+        var contact = _sandbox.HubSpot.ListContacts().First(c => !c.Archived);
+        _sandbox.HubSpot.SetProperties(contact.Id, new Dictionary<string, string?> { ["hubspot_owner_id"] = owner.Id });
+
+        var outcome = Assert.Single(await _system.UpdateAsync([new MarketingUpdate(contact.Id, NoFields, Owner: new OwnerWrite(null))], CancellationToken.None));
+
         Assert.True(outcome.Success, outcome.Message);
-        Assert.Equal("new.person@example.org", _sandbox.HubSpot.GetContact(outcome.Id!)!.Email);
+        Assert.Null(_sandbox.HubSpot.GetContact(contact.Id)!.OwnerId);
+        Assert.Null(Assert.Single(await _system.ReadByIdsAsync([contact.Id], Props, CancellationToken.None)).OwnerId);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_LinkCreatedCrmLeadWithCrmIdFilled_SetsTheCrossReference()
+    {
+        var contact = _sandbox.HubSpot.ListContacts().First(c => !c.Archived && c.SalesforceLeadId is null);
+
+        var outcome = Assert.Single(await _system.UpdateAsync(
+            [new MarketingUpdate(contact.Id, NoFields, CrmId: "00Q5g00000AbCdEFGH", LinkCreatedCrmLead: true)],
+            CancellationToken.None));
+
+        Assert.True(outcome.Success, outcome.Message);
+        Assert.Equal("00Q5g00000AbCdEFGH", _sandbox.HubSpot.GetContact(contact.Id)!.SalesforceLeadId);
+        Assert.Equal("00Q5g00000AbCdEFGH", Assert.Single(await _system.ReadByIdsAsync([contact.Id], Props, CancellationToken.None)).CrmId);
     }
 
     [Fact]
     public async Task GetOwnersAndProperties_Sandbox_MatchTheSeededPortal()
     {
         var owners = await _system.GetOwnersAsync(CancellationToken.None);
-        var properties = await _system.GetPropertiesAsync(CancellationToken.None);
+        var properties = await _system.GetFieldsAsync(CancellationToken.None);
 
         Assert.Equal(_sandbox.HubSpot.ListOwners().Select(o => (o.Id, o.Archived)).Order(), owners.Select(o => (o.Id, o.Archived)).Order());
         var leadStatus = Assert.Single(properties, p => p.Name == "hs_lead_status");
@@ -123,10 +214,10 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     {
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1);
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 503, 1);
-        Assert.NotEmpty(await _system.GetPropertiesAsync(CancellationToken.None));
+        Assert.NotEmpty(await _system.GetFieldsAsync(CancellationToken.None));
 
         _sandbox.InjectFault(SandboxServer.HubSpotSystem, 429, 1, "DAILY");
-        var update = new RecordUpdate(_sandbox.HubSpot.ListContacts()[0].Id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
+        var update = new MarketingUpdate(_sandbox.HubSpot.ListContacts()[0].Id, new Dictionary<string, string?> { ["hs_lead_status"] = "NEW" });
         var ex = await Assert.ThrowsAsync<ExternalApiException>(() => _system.UpdateAsync([update], CancellationToken.None));
         Assert.Equal(ApiErrorKind.DailyLimitReached, ex.Kind);
         var calls = _system.CallCount;
@@ -138,9 +229,9 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     public async Task AnyCall_WrongToken_ThrowsAuthenticationWithoutToken()
     {
         await using var provider = Build("wrong-token-123");
-        var system = provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+        var system = provider.GetRequiredKeyedService<IMarketingPlatform>(FakeHubSpot.Connection);
 
-        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.GetPropertiesAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => system.GetFieldsAsync(CancellationToken.None));
 
         Assert.Equal(ApiErrorKind.Authentication, ex.Kind);
         Assert.DoesNotContain("wrong-token-123", ex.ToString(), StringComparison.Ordinal);

@@ -19,7 +19,7 @@ public sealed class SandboxFullReadTests
         var services = new ServiceCollection();
         services.AddHubSpotConnector(FakeHubSpot.Connection, options);
         await using var provider = services.BuildServiceProvider();
-        var system = provider.GetRequiredKeyedService<IMarketingSystem>(FakeHubSpot.Connection);
+        var system = provider.GetRequiredKeyedService<IMarketingPlatform>(FakeHubSpot.Connection);
 
         var read = new List<string>();
         await foreach (var page in system.ReadChangedAsync(ChangeCursor.Beginning, ["email", "lastmodifieddate"], CancellationToken.None))

@@ -34,24 +34,12 @@ internal sealed record BatchUpdateRequest(IReadOnlyList<UpdateInput> Inputs);
 
 internal sealed record UpdateInput(string Id, IReadOnlyDictionary<string, string> Properties);
 
-/// <summary>BatchInputSimplePublicObjectBatchInputForCreate: the spec requires <c>associations</c>, so an empty list is sent.</summary>
-internal sealed record BatchCreateRequest(IReadOnlyList<CreateInput> Inputs);
-
-internal sealed record CreateInput(
-    IReadOnlyDictionary<string, string> Properties,
-    IReadOnlyList<AssociationInput> Associations,
-    string? ObjectWriteTraceId);
-
-/// <summary>Never populated: LeadSync creates contacts without associations.</summary>
-internal sealed record AssociationInput(string Id);
-
 internal sealed record SimplePublicObject(
     string? Id,
     Dictionary<string, string?>? Properties,
     string? CreatedAt,
     string? UpdatedAt,
-    bool Archived,
-    string? ObjectWriteTraceId);
+    bool Archived);
 
 internal sealed record NextPage(string? After, string? Link);
 
@@ -109,7 +97,6 @@ internal sealed record PropertiesResponse(List<PropertyDefinition>? Results);
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(BatchReadRequest))]
 [JsonSerializable(typeof(BatchUpdateRequest))]
-[JsonSerializable(typeof(BatchCreateRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ErrorBody))]

@@ -17,9 +17,6 @@ internal interface IHubSpotApi
     [Post("/crm/v3/objects/contacts/batch/update")]
     Task<HttpResponseMessage> BatchUpdateContactsAsync([Body] BatchUpdateRequest request, CancellationToken cancellationToken);
 
-    [Post("/crm/v3/objects/contacts/batch/create")]
-    Task<HttpResponseMessage> BatchCreateContactsAsync([Body] BatchCreateRequest request, CancellationToken cancellationToken);
-
     /// <param name="archived">"true" or "false": Refit would render a bool as "False".</param>
     [Get("/crm/v3/owners")]
     Task<HttpResponseMessage> GetOwnersAsync(int limit, string? after, string archived, CancellationToken cancellationToken);

@@ -24,7 +24,7 @@ public sealed record Reply(int Status, string Body, IReadOnlyDictionary<string, 
 
 /// <summary>
 /// WireMock server with one catch-all mapping whose answers the test scripts per request, and a connector
-/// registered through the real <see cref="HubSpotServiceCollectionExtensions.AddHubSpotConnector"/>.
+/// registered through the real <see cref="HubSpotServiceCollectionExtensions.AddHubSpotConnector(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, HubSpotOptions, HubSpotContactSchema)"/>.
 /// </summary>
 public sealed class FakeHubSpot : IDisposable
 {
@@ -96,7 +96,7 @@ public sealed class FakeHubSpot : IDisposable
     };
 
     /// <summary>Builds the connector through DI. With a fake clock, timeouts are long so only the test moves time.</summary>
-    public HubSpotMarketingSystem Connect(Action<HubSpotOptions>? configure = null, FakeTimeProvider? clock = null)
+    public HubSpotMarketingSystem Connect(Action<HubSpotOptions>? configure = null, FakeTimeProvider? clock = null, HubSpotContactSchema? schema = null)
     {
         var options = FastOptions(Url);
         if (clock is not null)
@@ -114,9 +114,17 @@ public sealed class FakeHubSpot : IDisposable
         }
 
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddHubSpotConnector(Connection, options);
+        if (schema is null)
+        {
+            services.AddHubSpotConnector(Connection, options);
+        }
+        else
+        {
+            services.AddHubSpotConnector(Connection, options, schema);
+        }
+
         _provider = services.BuildServiceProvider();
-        return (HubSpotMarketingSystem)_provider.GetRequiredKeyedService<IMarketingSystem>(Connection);
+        return (HubSpotMarketingSystem)_provider.GetRequiredKeyedService<IMarketingPlatform>(Connection);
     }
 
     public ServiceProvider Services => _provider ?? throw new InvalidOperationException("Connect first");
