@@ -181,3 +181,53 @@ public sealed class JwtBearerTests
         return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
 }
+
+public sealed class SalesforceLeadSchemaTests
+{
+    [Fact]
+    public void Default_NamesTheSandboxVocabularyAndTheKeyField() =>
+        Assert.Equal(new SalesforceLeadSchema("HubSpot_Contact_Id__c", "Score__c", "Fit_Grade__c", "LeadSync_Key__c"), SalesforceLeadSchema.Default);
+
+    [Theory]
+    [InlineData("Score__c) FROM User --")]
+    [InlineData("")]
+    [InlineData("Lead.Score__c")]
+    public void AddSalesforceConnector_FieldNameThatIsNotOne_Throws(string name)
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentException>(() => services.AddSalesforceConnector("acme", new SalesforceOptions(), SalesforceLeadSchema.Default with { ExternalKeyField = name }));
+    }
+
+    [Fact]
+    public void CheckExternalKey_ExternalIdUniqueWritable_IsOk()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("leadsync_key__c", externalId: true, unique: true)]);
+
+        Assert.True(check.Ok);
+        Assert.Empty(check.Problems);
+        Assert.Equal("leadsync_key__c", check.Field);
+    }
+
+    [Fact]
+    public void CheckExternalKey_Missing_SaysWhatToCreate()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("Email", externalId: false, unique: false)]);
+
+        Assert.False(check.Exists);
+        Assert.False(check.Ok);
+        Assert.Contains("External ID and Unique", Assert.Single(check.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckExternalKey_NotExternalIdNotUniqueReadOnly_ReportsEach()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("LeadSync_Key__c", externalId: false, unique: false, writable: false)]);
+
+        Assert.Equal((true, false, false, false), (check.Exists, check.IsExternalId, check.IsUnique, check.Writable));
+        Assert.Equal(3, check.Problems.Count);
+    }
+
+    private static SalesforceLeadField Field(string name, bool externalId, bool unique, bool writable = true) =>
+        new(name, "string", writable, writable, externalId, unique, []);
+}
