@@ -22,6 +22,9 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
     /// <summary>Ids per <c>WHERE Id IN (...)</c>: keeps the URL far below Salesforce's ~16 KB limit.</summary>
     public const int IdChunkSize = 200;
 
+    /// <summary>The line a keyed task's Description ends with, followed by the key (see <see cref="CreateTasksAsync"/>).</summary>
+    public const string TaskKeyLinePrefix = "LeadSync key: ";
+
     /// <summary>Characters of quoted emails per query; URL encoding at most triples them, still under ~16 KB.</summary>
     private const int MaxInListLength = 4000;
 
@@ -162,15 +165,77 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
             cancellationToken);
     }
 
-    /// <summary>Creates tasks (sObject Collections POST, 200 per call).</summary>
-    public Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken) =>
-        WriteAsync(
-            tasks,
+    /// <summary>
+    /// Creates tasks (sObject Collections POST, 200 per call). A task with an <see cref="CrmTask.IdempotencyKey"/> gets
+    /// the line <c>LeadSync key: {key}</c> at the end of its Description, and before creating, the tasks already on
+    /// those leads are read (<see cref="FindTasksByKeyAsync"/>): a task whose lead already has one with that key is not
+    /// created again; its outcome is that task, Created false.
+    /// </summary>
+    /// <remarks>
+    /// Task has no External ID LeadSync can rely on (the org would need one more custom field), so this is a lookup,
+    /// not an upsert. The trade-offs: one more query per 200 leads in every call with keyed tasks; the lookup reads
+    /// every task of those leads (Description is a long text area SOQL cannot filter on, so the key is matched here);
+    /// a rep who deletes the key line from the Description makes the next retry create a second task; and the check
+    /// and the create are two calls, which is safe only because one connection's cycle runs in one worker at a time.
+    /// </remarks>
+    public async Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Any(t => t.IdempotencyKey is { } key && (key.Trim().Length == 0 || key.Trim() != key || key.Any(char.IsControl))))
+        {
+            throw new ArgumentException("A task's idempotency key must be non-empty, without surrounding spaces or control characters.", nameof(tasks));
+        }
+
+        var existing = new Dictionary<(string Who, string Key), string>();
+        var keyedWhoIds = tasks.Where(t => t.IdempotencyKey is not null && IdPattern().IsMatch(t.WhoId)).Select(t => t.WhoId).ToList();
+        if (keyedWhoIds.Count > 0)
+        {
+            foreach (var task in await FindTasksByKeyAsync(keyedWhoIds, cancellationToken))
+            {
+                existing.TryAdd((Id15(task.WhoId), task.Key), task.Id);
+            }
+        }
+
+        string? Found(CrmTask task) =>
+            task.IdempotencyKey is { } key && existing.TryGetValue((Id15(task.WhoId), key), out var id) ? id : null;
+
+        var created = await WriteAsync(
+            tasks.Where(t => Found(t) is null).ToList(),
             TaskRecord,
             _ => null,
             createdWhenUnsaid: true,
             (body, ct) => api().CreateCollectionAsync(Version, body, ct),
             cancellationToken);
+        return Merge(tasks, t => Found(t) is { } id ? new WriteOutcome(id, true, Created: false) : null, created);
+    }
+
+    /// <summary>
+    /// The tasks on the given leads (or contacts) whose Description carries a <c>LeadSync key:</c> line, one query
+    /// per 200 ids. SOQL cannot filter a long text area, so every task of those records is read and the key is matched here.
+    /// </summary>
+    public async Task<IReadOnlyList<SalesforceKeyedTask>> FindTasksByKeyAsync(IReadOnlyCollection<string> whoIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(whoIds);
+        var distinct = whoIds.Distinct(StringComparer.Ordinal).ToList();
+        EnsureSalesforceIds(distinct, nameof(whoIds));
+        var found = new List<SalesforceKeyedTask>();
+        foreach (var chunk in distinct.Chunk(IdChunkSize))
+        {
+            var soql = $"SELECT Id, WhoId, Description FROM Task WHERE WhoId IN ({string.Join(", ", chunk.Select(Soql.Quote))})";
+            var tasks = await QueryAllAsync(
+                soql,
+                (record, _) => (
+                    Id: record.TryGetProperty("Id", out var id) ? id.GetString() : null,
+                    WhoId: record.TryGetProperty("WhoId", out var who) ? SalesforceRecords.Render(who) : null,
+                    Key: record.TryGetProperty("Description", out var description) ? KeyOf(SalesforceRecords.Render(description)) : null),
+                cancellationToken);
+            found.AddRange(tasks
+                .Where(t => t.Id is not null && t.WhoId is not null && t.Key is not null)
+                .Select(t => new SalesforceKeyedTask(t.Id!, t.WhoId!, t.Key!)));
+        }
+
+        return found;
+    }
 
     public async Task<IReadOnlyList<CrmUser>> GetUsersAsync(CancellationToken cancellationToken) =>
         await QueryAllAsync(
@@ -311,8 +376,45 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
         ["Status"] = task.Status,
         ["Priority"] = task.Priority,
         ["ActivityDate"] = task.ActivityDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["Description"] = task.Description,
+        ["Description"] = TaskDescription(task),
     };
+
+    /// <summary>The description, and for a keyed task the key line at its end (after a blank line).</summary>
+    internal static string TaskDescription(CrmTask task)
+    {
+        if (task.IdempotencyKey is not { } key)
+        {
+            return task.Description;
+        }
+
+        var line = TaskKeyLinePrefix + key;
+        var text = task.Description?.TrimEnd() ?? string.Empty;
+        return text.Length == 0 ? line : $"{text}\n\n{line}";
+    }
+
+    /// <summary>The key of the last <c>LeadSync key:</c> line of a description, if any.</summary>
+    internal static string? KeyOf(string? description)
+    {
+        if (string.IsNullOrEmpty(description))
+        {
+            return null;
+        }
+
+        string? key = null;
+        foreach (var raw in description.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r').Trim();
+            if (line.StartsWith(TaskKeyLinePrefix, StringComparison.Ordinal) && line.Length > TaskKeyLinePrefix.Length)
+            {
+                key = line[TaskKeyLinePrefix.Length..];
+            }
+        }
+
+        return key;
+    }
+
+    /// <summary>A 15-character id is the 18-character one without its case-safe suffix: compare on the first 15.</summary>
+    private static string Id15(string id) => id.Length == 18 ? id[..15] : id;
 
     /// <summary>Outcomes in input order: decided ones where <paramref name="decided"/> gives one, the sent ones in turn for the rest.</summary>
     private static List<WriteOutcome> Merge<T>(IReadOnlyList<T> inputs, Func<T, WriteOutcome?> decided, IReadOnlyList<WriteOutcome> sent)

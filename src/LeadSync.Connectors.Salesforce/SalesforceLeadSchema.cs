@@ -96,3 +96,5 @@ public sealed record SalesforceExternalKeyCheck(string Field, bool Exists, bool 
     }
 }
 
+/// <summary>A task that carries a LeadSync key line in its Description (see <see cref="SalesforceCrmSystem.CreateTasksAsync"/>).</summary>
+public sealed record SalesforceKeyedTask(string Id, string WhoId, string Key);

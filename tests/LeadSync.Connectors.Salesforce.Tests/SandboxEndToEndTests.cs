@@ -122,6 +122,27 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateTasksAsync_TheSameKeyedTaskRetried_MakesOneTaskAndTheRetryFindsIt()
+    {
+        var lead = sandbox.Salesforce.ListLeads().First(l => !l.IsConverted);
+        var rep = (await Crm.GetUsersAsync(CancellationToken.None)).First(u => u.IsActive && u.Email != "integration@leadsync.example");
+        var task = new CrmTask(lead.Id, rep.Id, "MQL handoff", "High", "Not Started", new DateOnly(2026, 11, 25), "Score 88", "lead-7#1");
+        var other = task with { IdempotencyKey = "lead-7#2", Description = "Score 91" };
+
+        var first = Assert.Single(await Crm.CreateTasksAsync([task], CancellationToken.None));
+        var retry = await Crm.CreateTasksAsync([task, other], CancellationToken.None);
+
+        Assert.True(first.Success && first.Created, first.Message);
+        Assert.Equal(new WriteOutcome(first.Id, true, Created: false), retry[0]);
+        Assert.True(retry[1].Success && retry[1].Created);
+        Assert.NotEqual(first.Id, retry[1].Id);
+        Assert.Equal(2, sandbox.Salesforce.TaskCount);
+        Assert.Equal("Score 88\n\nLeadSync key: lead-7#1", sandbox.Salesforce.ListTasks().Single(t => t.Id == first.Id).GetString("Description"));
+        var keyed = await services.GetRequiredKeyedService<SalesforceCrmSystem>("sandbox").FindTasksByKeyAsync([lead.Id[..15]], CancellationToken.None);
+        Assert.Equal(["lead-7#1", "lead-7#2"], keyed.Select(t => t.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadChangedAsync_QueueOwnedLead_IsFlaggedAsQueueOwned()
     {
         var leads = new List<CrmPerson>();

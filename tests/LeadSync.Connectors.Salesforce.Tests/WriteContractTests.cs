@@ -231,6 +231,73 @@ public sealed class WriteContractTests
     }
 
     [Fact]
+    public async Task CreateTasksAsync_KeyedTasks_LooksUpTheirLeadsTasksAndCreatesOnlyTheMissingOnes()
+    {
+        using var host = new SalesforceTestHost();
+        host.Instance.Given(Request.Create().WithPath($"{Data}/query").UsingGet()).RespondWith(Json(200, """
+            {"totalSize":3,"done":true,"records":[
+             {"attributes":{"type":"Task"},"Id":"00T5g00000OlDaAEAV","WhoId":"00Q5g00000AbCdEEAV","Description":"Score 57\n\nLeadSync key: hs-1#1"},
+             {"attributes":{"type":"Task"},"Id":"00T5g00000OlDbAEAV","WhoId":"00Q5g00000AbCdFEAV","Description":"Score 40\n\nLeadSync key: hs-2#10"},
+             {"attributes":{"type":"Task"},"Id":"00T5g00000OlDcAEAV","WhoId":"00Q5g00000AbCdFEAV","Description":"Call me, LeadSync key: hs-2#1"}]}
+            """));
+        host.Instance.Given(Request.Create().WithPath(Collections).UsingPost()).RespondWith(Json(200, """
+            [{"id":"00T5g00000NeWaAEAV","success":true,"errors":[]},{"id":"00T5g00000NeWbAEAV","success":true,"errors":[]}]
+            """));
+        var date = new DateOnly(2024, 5, 3);
+
+        var outcomes = await host.Crm.CreateTasksAsync(
+        [
+            new CrmTask("00Q5g00000AbCdE", "0055g00000XYZabAAH", "MQL handoff", "High", "Not Started", date, "Score 57", "hs-1#1"),
+            new CrmTask("00Q5g00000AbCdFEAV", "0055g00000XYZabAAH", "MQL handoff", "High", "Not Started", date, "Score 40\n", "hs-2#1"),
+            new CrmTask("00Q5g00000AbCdGEAV", "0055g00000XYZabAAH", "SLA", "Normal", "Not Started", date, "Follow up"),
+        ], CancellationToken.None);
+
+        var requests = host.Requests(host.Instance);
+        Assert.Equal(2, requests.Count);
+        Assert.Equal("SELECT Id, WhoId, Description FROM Task WHERE WhoId IN ('00Q5g00000AbCdE', '00Q5g00000AbCdFEAV')", QueryParam(requests[0], "q"));
+        var records = JsonNode.Parse(requests[1].Body!)!["records"]!.AsArray();
+        Assert.Equal(["00Q5g00000AbCdFEAV", "00Q5g00000AbCdGEAV"], records.Select(r => (string)r!["WhoId"]!));
+        Assert.Equal("Score 40\n\nLeadSync key: hs-2#1", (string?)records[0]!["Description"]);
+        Assert.Equal("Follow up", (string?)records[1]!["Description"]);
+        Assert.Equal(
+        [
+            new WriteOutcome("00T5g00000OlDaAEAV", true, Created: false),
+            new WriteOutcome("00T5g00000NeWaAEAV", true, Created: true),
+            new WriteOutcome("00T5g00000NeWbAEAV", true, Created: true),
+        ], outcomes);
+    }
+
+    [Fact]
+    public async Task CreateTasksAsync_KeyedTaskLookupFails_ThrowsAndCreatesNothing()
+    {
+        using var host = new SalesforceTestHost();
+        host.Instance.Given(Request.Create().WithPath($"{Data}/query").UsingGet())
+            .RespondWith(Json(400, """[{"message":"invalid ID field","errorCode":"MALFORMED_QUERY"}]"""));
+
+        var error = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.CreateTasksAsync(
+            [new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "MQL handoff", "High", "Not Started", new DateOnly(2024, 5, 3), "Score 57", "hs-1#1")],
+            CancellationToken.None));
+
+        Assert.Equal("MALFORMED_QUERY", error.ErrorCode);
+        Assert.DoesNotContain(host.Requests(host.Instance), r => r.Method == "POST");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" hs-1#1")]
+    [InlineData("hs-1\n#1")]
+    public async Task CreateTasksAsync_UnusableKey_ThrowsWithoutCalling(string key)
+    {
+        using var host = new SalesforceTestHost();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Crm.CreateTasksAsync(
+            [new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "MQL handoff", "High", "Not Started", new DateOnly(2024, 5, 3), "Score 57", key)],
+            CancellationToken.None));
+
+        Assert.Empty(host.Requests(host.Instance));
+    }
+
+    [Fact]
     public async Task UpdateAsync_ResultCountMismatch_ThrowsMalformedResponse()
     {
         using var host = new SalesforceTestHost();
