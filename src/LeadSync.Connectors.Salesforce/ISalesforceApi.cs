@@ -28,6 +28,11 @@ public interface ISalesforceApi
     [Headers("Sforce-Auto-Assign: FALSE")]
     Task<HttpResponseMessage> UpdateCollectionAsync(string version, [Body] JsonObject body, CancellationToken cancellationToken);
 
+    /// <summary>sObject Collections upsert: each record is matched on the External ID field, created when nothing matches.</summary>
+    [Patch("/services/data/{version}/composite/sobjects/Lead/{externalIdField}")]
+    [Headers("Sforce-Auto-Assign: FALSE")]
+    Task<HttpResponseMessage> UpsertLeadCollectionAsync(string version, string externalIdField, [Body] JsonObject body, CancellationToken cancellationToken);
+
     [Post("/services/data/{version}/composite/sobjects")]
     [Headers("Sforce-Auto-Assign: FALSE")]
     Task<HttpResponseMessage> CreateCollectionAsync(string version, [Body] JsonObject body, CancellationToken cancellationToken);

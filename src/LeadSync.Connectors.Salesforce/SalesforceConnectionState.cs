@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,7 @@ public sealed class SalesforceConnectionState
         }
     }
 
-    /// <summary>Salesforce field name → describe type ("boolean", "double", ...), filled by DescribeLeadAsync.</summary>
+    /// <summary>Salesforce field name → describe type ("boolean", "double", ...), filled by the Lead describe.</summary>
     internal ConcurrentDictionary<string, string> LeadFieldTypes { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     internal void CountAttempt() => Interlocked.Increment(ref callCount);
@@ -96,7 +97,8 @@ public sealed class SalesforceConnectionState
         }
 
         throw new ExternalApiException(
-            SystemKind.Salesforce,
+            SystemRole.Crm,
+            SalesforceErrors.Product,
             ApiErrorKind.DailyLimitReached,
             null,
             "API_RESERVE_REACHED",

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Polly;
 using Polly.CircuitBreaker;
@@ -10,10 +11,13 @@ namespace LeadSync.Connectors.Salesforce;
 /// <summary>Turns Salesforce error responses and transport failures into <see cref="ExternalApiException"/>.</summary>
 internal static class SalesforceErrors
 {
+    /// <summary>The product's name in messages and metric labels; the engine only knows the role (CRM).</summary>
+    public const string Product = "Salesforce";
+
     private static readonly string[] RequestIdHeaders = ["X-Request-Id", "X-SFDC-Request-Id", "Sforce-Request-Id"];
 
     public static ExternalApiException Malformed(string what, HttpResponseMessage? response, Exception? inner = null) =>
-        new(SystemKind.Salesforce, ApiErrorKind.MalformedResponse, response is null ? null : (int)response.StatusCode,
+        new(SystemRole.Crm, Product, ApiErrorKind.MalformedResponse, response is null ? null : (int)response.StatusCode,
             "MALFORMED_RESPONSE", $"Salesforce returned a body the connector could not read: {what}.", RequestId(response), inner);
 
     /// <summary>Maps a failure that happened before any response came back; null when the exception is not ours to map.</summary>
@@ -63,7 +67,7 @@ internal static class SalesforceErrors
         errorCode ??= $"HTTP_{status}";
         message ??= string.IsNullOrEmpty(response.ReasonPhrase) ? "No error detail in the response." : response.ReasonPhrase;
         var kind = Classify(response.StatusCode, errorCode);
-        return new ExternalApiException(SystemKind.Salesforce, kind, status, errorCode, message, RequestId(response));
+        return new ExternalApiException(SystemRole.Crm, Product, kind, status, errorCode, message, RequestId(response));
     }
 
     /// <summary>Refit wraps send failures in its own exception; the cause decides the kind.</summary>
@@ -88,7 +92,7 @@ internal static class SalesforceErrors
     };
 
     private static ExternalApiException Transient(string code, string message, Exception inner) =>
-        new(SystemKind.Salesforce, ApiErrorKind.Transient, null, code, message, null, inner);
+        new(SystemRole.Crm, Product, ApiErrorKind.Transient, null, code, message, null, inner);
 
     private static string? GetString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LeadSync.Sync.Ports;
+using LeadSync.Domain.Planning;
 
 namespace LeadSync.Connectors.Salesforce;
 
-/// <summary>Translation between Salesforce JSON records and the ports' string-valued records.</summary>
+/// <summary>Translation between Salesforce JSON records and the ports' records.</summary>
 internal static class SalesforceRecords
 {
+    /// <summary>Key prefix of Group ids; a Lead owned by a Group is owned by a queue.</summary>
+    public const string QueueKeyPrefix = "00G";
+
     private static readonly HashSet<string> NumericTypes = new(StringComparer.OrdinalIgnoreCase) { "int", "double", "currency", "percent", "long" };
 
     /// <summary>Every value as an invariant string: numbers as written ("250"), booleans "true"/"false", JSON null as null.</summary>
@@ -56,7 +59,11 @@ internal static class SalesforceRecords
         return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
     }
 
-    public static CrmLead ToLead(JsonElement record, HttpResponseMessage response)
+    /// <summary>
+    /// A Lead as the engine sees it: typed values from the standard fields and the schema's, every value read in
+    /// <see cref="CrmPerson.Fields"/>. A queue owns the lead when OwnerId has the Group key prefix.
+    /// </summary>
+    public static CrmPerson ToPerson(JsonElement record, HttpResponseMessage response, SalesforceLeadSchema schema)
     {
         var fields = ToFields(record);
         if (!fields.TryGetValue("Id", out var id) || string.IsNullOrEmpty(id))
@@ -69,7 +76,55 @@ internal static class SalesforceRecords
             throw SalesforceErrors.Malformed("a Lead record has no readable SystemModstamp", response);
         }
 
-        return new CrmLead(id, fields, modifiedAt);
+        var ownerId = Value(fields, "OwnerId");
+        return new CrmPerson(
+            id,
+            Value(fields, "Email"),
+            Value(fields, "FirstName"),
+            Value(fields, "LastName"),
+            Value(fields, "Company"),
+            Value(fields, "LeadSource"),
+            Value(fields, "Status"),
+            ownerId,
+            ownerId?.StartsWith(QueueKeyPrefix, StringComparison.Ordinal) == true,
+            string.Equals(Value(fields, "IsConverted"), "true", StringComparison.OrdinalIgnoreCase),
+            Value(fields, schema.MarketingIdField),
+            Value(fields, schema.ScoreField),
+            Value(fields, schema.GradeField),
+            TryParseDate(Value(fields, "LastActivityDate"), out var activity) ? activity : null,
+            fields,
+            modifiedAt);
+    }
+
+    /// <summary>A date field (<c>2024-05-02</c>) as midnight UTC; a datetime is taken as it is.</summary>
+    public static bool TryParseDate(string? text, out DateTimeOffset value)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            value = new DateTimeOffset(date, TimeOnly.MinValue, TimeSpan.Zero);
+            return true;
+        }
+
+        return TryParseDateTime(text, out value);
+    }
+
+    /// <summary>Salesforce answers with the describe's casing; a configured name may be cased otherwise.</summary>
+    private static string? Value(Dictionary<string, string?> fields, string name)
+    {
+        if (fields.TryGetValue(name, out var value))
+        {
+            return value;
+        }
+
+        foreach (var (key, other) in fields)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return other;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -120,8 +175,12 @@ internal static class SalesforceRecords
         return record;
     }
 
-    /// <summary>SaveResults in request order → outcomes in input order.</summary>
-    public static List<WriteOutcome> ToOutcomes(JsonElement results, IReadOnlyList<string?> inputIds, HttpResponseMessage response)
+    /// <summary>
+    /// SaveResults (or UpsertResults) in request order → outcomes in input order. An UpsertResult's <c>created</c>
+    /// says whether the record was made or found; without it, a success counts as <paramref name="createdWhenUnsaid"/>
+    /// (true for a plain create, false for an update).
+    /// </summary>
+    public static List<WriteOutcome> ToOutcomes(JsonElement results, IReadOnlyList<string?> inputIds, bool createdWhenUnsaid, HttpResponseMessage response)
     {
         if (results.ValueKind != JsonValueKind.Array || results.GetArrayLength() != inputIds.Count)
         {
@@ -136,7 +195,10 @@ internal static class SalesforceRecords
             var success = result.TryGetProperty("success", out var s) && s.ValueKind == JsonValueKind.True;
             if (success)
             {
-                outcomes.Add(WriteOutcome.Ok(id ?? string.Empty));
+                var created = result.TryGetProperty("created", out var c) && c.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? c.ValueKind == JsonValueKind.True
+                    : createdWhenUnsaid;
+                outcomes.Add(new WriteOutcome(id ?? string.Empty, true, Created: created));
             }
             else
             {

@@ -24,15 +24,25 @@ public static class SalesforceServiceCollectionExtensions
 
     public static string TokenClientName(string connectionName) => $"LeadSync.Salesforce.{connectionName}.token";
 
+    /// <summary>Registers the connector with the default Lead fields (<see cref="SalesforceLeadSchema.Default"/>).</summary>
+    public static IServiceCollection AddSalesforceConnector(this IServiceCollection services, string connectionName, SalesforceOptions options) =>
+        services.AddSalesforceConnector(connectionName, options, SalesforceLeadSchema.Default);
+
     /// <summary>
     /// Registers a keyed <see cref="ICrmSystem"/> (key = <paramref name="connectionName"/>) with its own named HttpClients,
-    /// resilience pipeline, token cache and quota state. Options are not validated here: the host runs
-    /// <see cref="SalesforceOptionsValidator.Validate"/> at start so every problem is reported at once.
+    /// resilience pipeline, token cache and quota state; the same instance is registered as <see cref="SalesforceCrmSystem"/>
+    /// for what only Salesforce has (the External ID check of <c>validate-config --live</c>). Options are not validated
+    /// here: the host runs <see cref="SalesforceOptionsValidator.Validate"/> at start so every problem is reported at once.
     /// </summary>
-    public static IServiceCollection AddSalesforceConnector(this IServiceCollection services, string connectionName, SalesforceOptions options)
+    /// <param name="schema">The org's Lead fields for the cross-reference, score, grade and the create key.</param>
+    /// <exception cref="ArgumentException">A field name in <paramref name="schema"/> is not a Salesforce field name.</exception>
+    public static IServiceCollection AddSalesforceConnector(
+        this IServiceCollection services, string connectionName, SalesforceOptions options, SalesforceLeadSchema schema)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schema);
+        schema.EnsureValid();
 
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
@@ -66,14 +76,15 @@ public static class SalesforceServiceCollectionExtensions
         api.AddResilienceHandler("salesforce-api", pipeline => ConfigurePipeline(pipeline, options));
         api.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
 
-        services.AddKeyedSingleton<ICrmSystem>(connectionName, (sp, _) =>
+        services.AddKeyedSingleton(connectionName, (sp, _) =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
 
             // A client per use, as IHttpClientFactory intends, so handler rotation (DNS changes) reaches a long-lived connector.
             ISalesforceApi CreateApi() => RestService.ForGenerated<ISalesforceApi>(factory.CreateClient(ApiClientName(connectionName)), RefitSettings);
-            return new SalesforceCrmSystem(options, CreateApi, sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName));
+            return new SalesforceCrmSystem(options, schema, CreateApi, sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName));
         });
+        services.AddKeyedSingleton<ICrmSystem>(connectionName, (sp, key) => sp.GetRequiredKeyedService<SalesforceCrmSystem>(key));
 
         return services;
     }
@@ -112,7 +123,8 @@ public static class SalesforceServiceCollectionExtensions
     /// <summary>
     /// 408/429/5xx and network errors are retried, never 400/403/404 (401 is the auth handler's single refresh).
     /// A POST creates records: after a timeout, a network error or an ambiguous 5xx it may already have landed,
-    /// so it is only retried when the server said it did not process it (408, 429, 503).
+    /// so it is only retried when the server said it did not process it (408, 429, 503). PATCHes (updates, and lead
+    /// creates, which are upserts by External ID) give the same result when repeated, so they are retried.
     /// </summary>
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {

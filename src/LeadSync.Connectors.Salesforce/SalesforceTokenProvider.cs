@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -162,7 +163,8 @@ public sealed class SalesforceTokenProvider : IDisposable
             ? ApiErrorKind.Transient
             : ApiErrorKind.Authentication;
         return new ExternalApiException(
-            SystemKind.Salesforce,
+            SystemRole.Crm,
+            SalesforceErrors.Product,
             kind,
             status,
             error ?? $"HTTP_{status}",

@@ -1,3 +1,4 @@
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;

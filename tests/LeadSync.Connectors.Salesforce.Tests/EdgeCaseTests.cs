@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -13,7 +14,7 @@ public sealed class EdgeCaseTests
     private const string Collections = $"{Data}/composite/sobjects";
 
     [Fact]
-    public async Task UpdateLeadsAsync_401OnPatch_ResendsSameBodyWithFreshToken()
+    public async Task UpdateAsync_401OnPatch_ResendsSameBodyWithFreshToken()
     {
         using var host = new SalesforceTestHost(stubToken: false);
         host.Login.Given(Request.Create().WithPath(TokenPath).UsingPost()).InScenario("token").WillSetStateTo("second")
@@ -25,8 +26,8 @@ public sealed class EdgeCaseTests
         host.Instance.Given(Request.Create().WithPath(Collections).WithHeader("Authorization", "Bearer tok-2").UsingPatch())
             .RespondWith(Json(200, """[{"id":"00Q5g00000AbCdEEAV","success":true,"errors":[]}]"""));
 
-        var outcomes = await host.Crm.UpdateLeadsAsync(
-            [new RecordUpdate("00Q5g00000AbCdEEAV", new Dictionary<string, string?> { ["OwnerId"] = "0055g00000XYZabAAH" })], CancellationToken.None);
+        var outcomes = await host.Crm.UpdateAsync(
+            [new CrmUpdate("00Q5g00000AbCdEEAV", new Dictionary<string, string?> { ["OwnerId"] = "0055g00000XYZabAAH" })], CancellationToken.None);
 
         Assert.True(Assert.Single(outcomes).Success);
         var requests = host.Requests(host.Instance);
@@ -57,7 +58,7 @@ public sealed class EdgeCaseTests
         host.Instance.Given(Request.Create().WithPath($"{Data}/sobjects/Lead/describe").UsingGet())
             .RespondWith(Json(404, """[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]"""));
 
-        var error = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.DescribeLeadAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.GetFieldsAsync(CancellationToken.None));
 
         Assert.Equal(ApiErrorKind.Rejected, error.Kind);
         Assert.Equal("NOT_FOUND", error.ErrorCode);

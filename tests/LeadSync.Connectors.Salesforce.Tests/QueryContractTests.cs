@@ -1,3 +1,4 @@
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using WireMock.RequestBuilders;
 using static LeadSync.Connectors.Salesforce.Tests.SalesforceTestHost;
@@ -20,7 +21,7 @@ public sealed class QueryContractTests
             """;
         host.Instance.Given(Request.Create().WithPath($"{Data}/query").UsingGet()).RespondWith(Json(200, QueryJson([Record])));
 
-        var pages = new List<IReadOnlyList<CrmLead>>();
+        var pages = new List<IReadOnlyList<CrmPerson>>();
         await foreach (var page in host.Crm.ReadChangedAsync(
             new ChangeCursor(Since, null), ["Email", "Status", "IsConverted", "HasOptedOutOfEmail", "NumberOfEmployees", "Score__c", "Rating", "id"], CancellationToken.None))
         {
@@ -31,7 +32,7 @@ public sealed class QueryContractTests
         Assert.Equal("GET", request.Method);
         Assert.Equal($"{Data}/query", request.Path);
         Assert.Equal(
-            "SELECT Id, SystemModstamp, Email, Status, IsConverted, HasOptedOutOfEmail, NumberOfEmployees, Score__c, Rating FROM Lead WHERE SystemModstamp >= 2024-05-01T00:00:00Z ORDER BY SystemModstamp, Id",
+            "SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c, HasOptedOutOfEmail, NumberOfEmployees, Rating FROM Lead WHERE SystemModstamp >= 2024-05-01T00:00:00Z ORDER BY SystemModstamp, Id",
             QueryParam(request, "q"));
         Assert.Equal("batchSize=200", Header(request, "Sforce-Query-Options"));
         Assert.Equal("Bearer tok-1", Header(request, "Authorization"));
@@ -48,6 +49,66 @@ public sealed class QueryContractTests
     }
 
     [Fact]
+    public async Task ReadByIdsAsync_LeadRecord_FillsTypedValuesFromTheLeadFields()
+    {
+        using var host = new SalesforceTestHost();
+        host.Instance.Given(Request.Create().WithPath($"{Data}/query").UsingGet()).RespondWith(Json(200, QueryJson(
+        [
+            """
+            {"attributes":{"type":"Lead"},"Id":"00Q5g00000AbCdEEAV","SystemModstamp":"2024-05-02T10:11:12.000+0000","Email":"ada@example.com",
+             "FirstName":"Ada","LastName":"Lovelace","Company":"Acme","Status":"Working - Contacted","OwnerId":"00G5g000001AbCdEAK",
+             "IsConverted":true,"LeadSource":"Web","LastActivityDate":"2024-05-01","HubSpot_Contact_Id__c":"512","Score__c":42.5,"Fit_Grade__c":"B","Rating":"Hot"}
+            """,
+            """
+            {"attributes":{"type":"Lead"},"Id":"00Q5g00000AbCdFEAV","SystemModstamp":"2024-05-02T10:11:13.000+0000","Email":null,
+             "FirstName":null,"LastName":"Hopper","Company":"Navy","Status":"Open - Not Contacted","OwnerId":"0055g00000XYZabAAH",
+             "IsConverted":false,"LeadSource":null,"LastActivityDate":null,"HubSpot_Contact_Id__c":null,"Score__c":null,"Fit_Grade__c":null,"Rating":null}
+            """,
+        ])));
+
+        var leads = await host.Crm.ReadByIdsAsync(["00Q5g00000AbCdEEAV", "00Q5g00000AbCdFEAV"], ["Rating"], CancellationToken.None);
+
+        var queued = leads[0];
+        Assert.Equal(
+            ("ada@example.com", "Ada", "Lovelace", "Acme", "Web", "Working - Contacted", "00G5g000001AbCdEAK", true, true, "512", "42.5", "B"),
+            (queued.Email, queued.FirstName, queued.LastName, queued.Company, queued.Source, queued.Status, queued.OwnerId, queued.OwnerIsQueue,
+             queued.IsConverted, queued.MarketingId, queued.Score, queued.Grade));
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), queued.LastActivityAt);
+        Assert.Equal(new DateTimeOffset(2024, 5, 2, 10, 11, 12, TimeSpan.Zero), queued.ModifiedAt);
+        Assert.Equal("Hot", queued.Fields["Rating"]);
+        Assert.Equal("true", queued.Fields["IsConverted"]);
+        Assert.Equal("42.5", queued.Fields["Score__c"]);
+        var owned = leads[1];
+        Assert.False(owned.OwnerIsQueue);
+        Assert.False(owned.IsConverted);
+        Assert.Null(owned.Email);
+        Assert.Null(owned.Score);
+        Assert.Null(owned.LastActivityAt);
+        Assert.Null(owned.MarketingId);
+    }
+
+    [Fact]
+    public async Task ReadByIdsAsync_CustomSchema_SelectsAndReadsItsFieldsWhateverTheCasing()
+    {
+        using var host = new SalesforceTestHost(schema: new SalesforceLeadSchema("mkto_id__c", "Lead_Score__c", "Grade__c", "Sync_Key__c"));
+        host.Instance.Given(Request.Create().WithPath($"{Data}/query").UsingGet()).RespondWith(Json(200, QueryJson(
+        [
+            """
+            {"attributes":{"type":"Lead"},"Id":"00Q5g00000AbCdEEAV","SystemModstamp":"2024-05-02T10:11:12.000+0000",
+             "Mkto_Id__c":"m-9","Lead_Score__c":77,"Grade__c":"A"}
+            """,
+        ])));
+
+        var lead = Assert.Single(await host.Crm.ReadByIdsAsync(["00Q5g00000AbCdEEAV"], ["lead_score__c"], CancellationToken.None));
+
+        Assert.EndsWith(
+            "LastActivityDate, mkto_id__c, Lead_Score__c, Grade__c FROM Lead WHERE Id IN ('00Q5g00000AbCdEEAV')",
+            QueryParam(Assert.Single(host.Requests(host.Instance)), "q"),
+            StringComparison.Ordinal);
+        Assert.Equal(("m-9", "77", "A"), (lead.MarketingId, lead.Score, lead.Grade));
+    }
+
+    [Fact]
     public async Task ReadChangedAsync_NextRecordsUrlAcrossThreePages_YieldsEachPageAndCallsLocators()
     {
         using var host = new SalesforceTestHost();
@@ -58,7 +119,7 @@ public sealed class QueryContractTests
         host.Instance.Given(Request.Create().WithPath($"{Data}/query/01gRO0000016PIAYA2-400").UsingGet())
             .RespondWith(Json(200, QueryJson([LeadJson("00Q000000000003AAA", "2024-05-02T12:00:00.000+0000")])));
 
-        var pages = new List<IReadOnlyList<CrmLead>>();
+        var pages = new List<IReadOnlyList<CrmPerson>>();
         await foreach (var page in host.Crm.ReadChangedAsync(new ChangeCursor(Since, null), ["Email"], CancellationToken.None))
         {
             pages.Add(page);
@@ -86,7 +147,7 @@ public sealed class QueryContractTests
             LeadJson("00Q000000000001AAA", "2024-05-02T10:11:13.000+0000"),
         ])));
 
-        var leads = new List<CrmLead>();
+        var leads = new List<CrmPerson>();
         await foreach (var page in host.Crm.ReadChangedAsync(new ChangeCursor(at, "00Q000000000002AAA"), ["Email"], CancellationToken.None))
         {
             leads.AddRange(page);
@@ -110,7 +171,7 @@ public sealed class QueryContractTests
 
         var q = QueryParam(Assert.Single(host.Requests(host.Instance)), "q");
         Assert.Equal(
-            @"SELECT Id, SystemModstamp, Email FROM Lead WHERE Email IN ('o\'brien@example.com', 'x\') OR Id != (\'@example.org', 'ada@example.com')",
+            @"SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Email IN ('o\'brien@example.com', 'x\') OR Id != (\'@example.org', 'ada@example.com')",
             q);
         Assert.Equal("o'brien@example.com", Assert.Single(leads).Email);
     }
@@ -127,7 +188,7 @@ public sealed class QueryContractTests
         Assert.Empty(leads);
         var queries = host.Requests(host.Instance).Select(r => QueryParam(r, "q")!).ToList();
         Assert.Equal([200, 200, 50], queries.Select(q => q.Split("', '").Length));
-        Assert.StartsWith("SELECT Id, SystemModstamp, Status FROM Lead WHERE Id IN ('00Q000000000000AAA', '00Q000000000001AAA'", queries[0], StringComparison.Ordinal);
+        Assert.StartsWith("SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Id IN ('00Q000000000000AAA', '00Q000000000001AAA'", queries[0], StringComparison.Ordinal);
         Assert.All(host.Requests(host.Instance), r => Assert.True(r.Url.Length < 16_000));
     }
 
@@ -188,7 +249,7 @@ public sealed class QueryContractTests
     }
 
     [Fact]
-    public async Task DescribeLeadAsync_Fields_MapsUpdateableAndActivePicklistValues()
+    public async Task GetFieldsAsync_Fields_MapsUpdateableAndActivePicklistValues()
     {
         using var host = new SalesforceTestHost();
         host.Instance.Given(Request.Create().WithPath($"{Data}/sobjects/Lead/describe").UsingGet()).RespondWith(Json(200, """
@@ -198,12 +259,33 @@ public sealed class QueryContractTests
                {"value":"Open - Not Contacted","active":true},{"value":"Old Value","active":false},{"value":"Nurturing","active":true}]}]}
             """));
 
-        var fields = await host.Crm.DescribeLeadAsync(CancellationToken.None);
+        var fields = await host.Crm.GetFieldsAsync(CancellationToken.None);
 
         Assert.Equal(2, fields.Count);
         Assert.Equal(new FieldMetadata("Id", "id", false, []).Name, fields[0].Name);
         Assert.False(fields[0].Writable);
         Assert.True(fields[1].Writable);
         Assert.Equal(["Open - Not Contacted", "Nurturing"], fields[1].AllowedValues);
+        Assert.All(fields, f => Assert.False(f.ExternalId));
+    }
+
+    [Fact]
+    public async Task DescribeLeadAsync_ExternalIdAndUniqueFlags_AreReadAndGetFieldsCarriesExternalId()
+    {
+        using var host = new SalesforceTestHost();
+        host.Instance.Given(Request.Create().WithPath($"{Data}/sobjects/Lead/describe").UsingGet()).RespondWith(Json(200, """
+            {"name":"Lead","fields":[
+             {"name":"LeadSync_Key__c","type":"string","updateable":true,"createable":true,"externalId":true,"unique":true,"picklistValues":[]},
+             {"name":"Email","type":"email","updateable":true,"createable":true,"externalId":false,"unique":false,"picklistValues":[]}]}
+            """));
+
+        var described = await host.Salesforce.DescribeLeadAsync(CancellationToken.None);
+        var fields = await host.Crm.GetFieldsAsync(CancellationToken.None);
+
+        Assert.Equal(new SalesforceLeadField("LeadSync_Key__c", "string", true, true, true, true, []).Name, described[0].Name);
+        Assert.True(described[0].ExternalId && described[0].Unique && described[0].Createable && described[0].Updateable);
+        Assert.False(described[1].ExternalId || described[1].Unique);
+        Assert.True(fields[0].ExternalId);
+        Assert.False(fields[1].ExternalId);
     }
 }

@@ -1,3 +1,4 @@
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
@@ -7,7 +8,7 @@ namespace LeadSync.Connectors.Salesforce.Tests;
 
 public sealed class QuotaTests
 {
-    private static readonly RecordUpdate Update = new("00Q5g00000AbCdEEAV", new Dictionary<string, string?> { ["Status"] = "Nurturing" });
+    private static readonly CrmUpdate Update = new("00Q5g00000AbCdEEAV", new Dictionary<string, string?> { ["Status"] = "Nurturing" });
 
     [Fact]
     public async Task Writes_UsageAtReserve_AreRefusedOnceLoggedAndResumeWhenLimitsShowRoom()
@@ -23,7 +24,7 @@ public sealed class QuotaTests
         await host.Crm.GetUsersAsync(CancellationToken.None);
         Assert.Equal(new ApiQuota(100000, 20000), host.Crm.LastObservedQuota);
 
-        var first = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.UpdateLeadsAsync([Update], CancellationToken.None));
+        var first = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.UpdateAsync([Update], CancellationToken.None));
         var second = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.CreateTasksAsync(
             [new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "Handoff", "High", "Not Started", new DateOnly(2024, 5, 3), "why")], CancellationToken.None));
 
@@ -34,7 +35,7 @@ public sealed class QuotaTests
         Assert.Single(host.Logs.Entries, e => e.Id.Id == 4101 && e.Level == LogLevel.Warning && e.Message.Contains("80.0%", StringComparison.Ordinal));
 
         var quota = await host.Crm.GetDailyQuotaAsync(CancellationToken.None);
-        var outcomes = await host.Crm.UpdateLeadsAsync([Update], CancellationToken.None);
+        var outcomes = await host.Crm.UpdateAsync([Update], CancellationToken.None);
 
         Assert.Equal(new ApiQuota(100000, 30000), quota);
         Assert.True(Assert.Single(outcomes).Success);
@@ -56,13 +57,13 @@ public sealed class QuotaTests
         Assert.Single(host.Requests(host.Instance));
         Assert.Equal(1, host.Crm.ThrottledCount);
         Assert.Equal(new ApiQuota(100000, 0), host.Crm.LastObservedQuota);
-        var write = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.UpdateLeadsAsync([Update], CancellationToken.None));
+        var write = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.UpdateAsync([Update], CancellationToken.None));
         Assert.Equal("API_RESERVE_REACHED", write.ErrorCode);
         Assert.Single(host.Requests(host.Instance));
     }
 
     [Fact]
-    public async Task UpdateLeadsAsync_ReserveReachedAfterFirstChunk_ReportsWrittenChunkAndFailsTheRest()
+    public async Task UpdateAsync_ReserveReachedAfterFirstChunk_ReportsWrittenChunkAndFailsTheRest()
     {
         using var host = new SalesforceTestHost();
         host.Instance.Given(Request.Create().WithPath($"{Data}/composite/sobjects").UsingPatch())
@@ -78,9 +79,9 @@ public sealed class QuotaTests
                         BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
                     };
                 }));
-        var updates = Enumerable.Range(0, 250).Select(i => new RecordUpdate($"00Q{i:D12}AAA", Update.Values)).ToList();
+        var updates = Enumerable.Range(0, 250).Select(i => new CrmUpdate($"00Q{i:D12}AAA", Update.Fields)).ToList();
 
-        var outcomes = await host.Crm.UpdateLeadsAsync(updates, CancellationToken.None);
+        var outcomes = await host.Crm.UpdateAsync(updates, CancellationToken.None);
 
         Assert.Equal(250, outcomes.Count);
         Assert.True(outcomes.Take(200).All(o => o.Success));

@@ -18,8 +18,9 @@ internal sealed class SalesforceTestHost : IDisposable
 
     private ServiceProvider? provider;
 
-    public SalesforceTestHost(Action<SalesforceOptions>? configure = null, bool stubToken = true)
+    public SalesforceTestHost(Action<SalesforceOptions>? configure = null, bool stubToken = true, SalesforceLeadSchema? schema = null)
     {
+        Schema = schema ?? SalesforceLeadSchema.Default;
         Options = new SalesforceOptions
         {
             LoginUrl = Login.Url!,
@@ -47,11 +48,16 @@ internal sealed class SalesforceTestHost : IDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    public SalesforceLeadSchema Schema { get; }
+
     public ICrmSystem Crm => Services.GetRequiredKeyedService<ICrmSystem>("acme");
+
+    /// <summary>The same instance as <see cref="Crm"/>, for what only the Salesforce connector has.</summary>
+    public SalesforceCrmSystem Salesforce => Services.GetRequiredKeyedService<SalesforceCrmSystem>("acme");
 
     public ServiceProvider Services => provider ??= new ServiceCollection()
         .AddLogging(builder => builder.AddProvider(Logs))
-        .AddSalesforceConnector("acme", Options)
+        .AddSalesforceConnector("acme", Options, Schema)
         .BuildServiceProvider();
 
     public string TokenJson(string token) => new JsonObject

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -180,4 +181,77 @@ public sealed class JwtBearerTests
         var s = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
+}
+
+public sealed class TaskKeyTests
+{
+    [Theory]
+    [InlineData("Score 57", "hs-1#1", "Score 57\n\nLeadSync key: hs-1#1")]
+    [InlineData("Score 57\r\n\n", "hs-1#1", "Score 57\n\nLeadSync key: hs-1#1")]
+    [InlineData("", "hs-1#1", "LeadSync key: hs-1#1")]
+    public void TaskDescription_Keyed_EndsWithTheKeyLine(string description, string key, string expected) =>
+        Assert.Equal(expected, SalesforceCrmSystem.TaskDescription(new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "S", "High", "Not Started", default, description, key)));
+
+    [Fact]
+    public void TaskDescription_Unkeyed_IsUnchanged() =>
+        Assert.Equal("Score 57\n", SalesforceCrmSystem.TaskDescription(new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "S", "High", "Not Started", default, "Score 57\n")));
+
+    [Theory]
+    [InlineData("Score 57\n\nLeadSync key: hs-1#1", "hs-1#1")]
+    [InlineData("Score 57\r\n\r\nLeadSync key: hs-1#10\r\n", "hs-1#10")]
+    [InlineData("LeadSync key: old\nLeadSync key: new", "new")]
+    [InlineData("Please call. LeadSync key: hs-1#1", null)]
+    [InlineData("LeadSync key: ", null)]
+    [InlineData(null, null)]
+    public void KeyOf_Description_ReadsTheKeyLine(string? description, string? expected) => Assert.Equal(expected, SalesforceCrmSystem.KeyOf(description));
+}
+
+public sealed class SalesforceLeadSchemaTests
+{
+    [Fact]
+    public void Default_NamesTheSandboxVocabularyAndTheKeyField() =>
+        Assert.Equal(new SalesforceLeadSchema("HubSpot_Contact_Id__c", "Score__c", "Fit_Grade__c", "LeadSync_Key__c"), SalesforceLeadSchema.Default);
+
+    [Theory]
+    [InlineData("Score__c) FROM User --")]
+    [InlineData("")]
+    [InlineData("Lead.Score__c")]
+    public void AddSalesforceConnector_FieldNameThatIsNotOne_Throws(string name)
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentException>(() => services.AddSalesforceConnector("acme", new SalesforceOptions(), SalesforceLeadSchema.Default with { ExternalKeyField = name }));
+    }
+
+    [Fact]
+    public void CheckExternalKey_ExternalIdUniqueWritable_IsOk()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("leadsync_key__c", externalId: true, unique: true)]);
+
+        Assert.True(check.Ok);
+        Assert.Empty(check.Problems);
+        Assert.Equal("leadsync_key__c", check.Field);
+    }
+
+    [Fact]
+    public void CheckExternalKey_Missing_SaysWhatToCreate()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("Email", externalId: false, unique: false)]);
+
+        Assert.False(check.Exists);
+        Assert.False(check.Ok);
+        Assert.Contains("External ID and Unique", Assert.Single(check.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckExternalKey_NotExternalIdNotUniqueReadOnly_ReportsEach()
+    {
+        var check = SalesforceLeadSchema.Default.CheckExternalKey([Field("LeadSync_Key__c", externalId: false, unique: false, writable: false)]);
+
+        Assert.Equal((true, false, false, false), (check.Exists, check.IsExternalId, check.IsUnique, check.Writable));
+        Assert.Equal(3, check.Problems.Count);
+    }
+
+    private static SalesforceLeadField Field(string name, bool externalId, bool unique, bool writable = true) =>
+        new(name, "string", writable, writable, externalId, unique, []);
 }

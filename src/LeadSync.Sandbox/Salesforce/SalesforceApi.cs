@@ -125,6 +125,9 @@ internal sealed partial class SalesforceApi
             case ["composite", "sobjects"] when HttpMethods.IsPatch(method) || HttpMethods.IsPost(method):
                 await CollectionsAsync(context, HttpMethods.IsPatch(method));
                 return;
+            case ["composite", "sobjects", var type, var externalIdField] when HttpMethods.IsPatch(method) && SalesforceSchema.Find(type) is { } obj:
+                await UpsertCollectionAsync(context, obj, externalIdField);
+                return;
             case ["sobjects", var type] when HttpMethods.IsPost(method) && SalesforceSchema.Find(type) is { } obj:
                 await CreateOneAsync(context, obj);
                 return;
@@ -370,6 +373,8 @@ internal sealed partial class SalesforceApi
                 w.WriteBoolean("nillable", f.Nillable);
                 w.WriteBoolean("custom", f.Custom);
                 w.WriteBoolean("restrictedPicklist", f.RestrictedPicklist);
+                w.WriteBoolean("externalId", f.ExternalId);
+                w.WriteBoolean("unique", f.Unique);
                 w.WriteStartArray("picklistValues");
                 foreach (var p in f.PicklistValues)
                 {
@@ -395,20 +400,21 @@ internal sealed partial class SalesforceApi
         });
     }
 
-    private async Task CollectionsAsync(HttpContext context, bool update)
+    /// <summary>Reads an sObject Collections body; null once a 400 for a malformed request has been written.</summary>
+    private static async Task<(List<CollectionInput> Inputs, bool AllOrNone)?> ReadCollectionAsync(HttpContext context)
     {
         using var doc = await JsonResponses.ReadBodyAsync(context);
         if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object ||
             !doc.RootElement.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
         {
             await ErrorAsync(context, 400, "JSON_PARSER_ERROR", "Unexpected body: expected {\"allOrNone\":..., \"records\":[...]}");
-            return;
+            return null;
         }
 
         if (records.GetArrayLength() > CollectionMax)
         {
             await ErrorAsync(context, 400, "EXCEEDED_ID_LIMIT", $"record limit reached. cannot submit more than {CollectionMax} records into this call");
-            return;
+            return null;
         }
 
         var allOrNone = doc.RootElement.TryGetProperty("allOrNone", out var aon) && aon.ValueKind == JsonValueKind.True;
@@ -418,12 +424,37 @@ internal sealed partial class SalesforceApi
             if (ParseRecord(record, typeFromPath: null) is not { } input)
             {
                 await ErrorAsync(context, 400, "INVALID_TYPE", "Must send a concrete entity type.");
-                return;
+                return null;
             }
 
             inputs.Add(input);
         }
 
+        return (inputs, allOrNone);
+    }
+
+    /// <summary>PATCH /composite/sobjects/{type}/{externalIdField}: 200 with one UpsertResult per record, in order.</summary>
+    private async Task UpsertCollectionAsync(HttpContext context, SalesforceObject obj, string externalIdField)
+    {
+        if (await ReadCollectionAsync(context) is not { } body)
+            return;
+        var (inputs, allOrNone) = body;
+        var results = _store.ApiUpsert(obj, externalIdField, inputs, allOrNone, AutoAssign(context));
+        Interlocked.Add(ref _stats.SalesforceWrites, results.Count(r => r.Success));
+        await JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartArray();
+            foreach (var r in results)
+                WriteSaveResult(w, r);
+            w.WriteEndArray();
+        });
+    }
+
+    private async Task CollectionsAsync(HttpContext context, bool update)
+    {
+        if (await ReadCollectionAsync(context) is not { } body)
+            return;
+        var (inputs, allOrNone) = body;
         var autoAssign = AutoAssign(context);
         var results = update ? _store.ApiUpdate(inputs, allOrNone, autoAssign) : _store.ApiCreate(inputs, allOrNone, autoAssign);
         var written = results.Count(r => r.Success);
@@ -537,6 +568,10 @@ internal sealed partial class SalesforceApi
         }
 
         w.WriteEndArray();
+
+        // An UpsertResult says whether it created the record; a failed one carries only success and errors (T).
+        if (r.Created is { } created && r.Success)
+            w.WriteBoolean("created", created);
         w.WriteEndObject();
     }
 

@@ -2,7 +2,11 @@ namespace LeadSync.Sandbox.Salesforce;
 
 public sealed record SalesforcePicklistValue(string Value, string Label, bool Active, bool DefaultValue);
 
-/// <summary>A field as sObject describe reports it. Type is the describe type name (string, picklist, datetime, ...).</summary>
+/// <summary>
+/// A field as sObject describe reports it. Type is the describe type name (string, picklist, datetime, ...).
+/// <see cref="ExternalId"/> fields can be upserted by; <see cref="Unique"/> ones refuse a value another record holds
+/// (case-insensitively, Salesforce's default for a unique text field).
+/// </summary>
 public sealed record SalesforceField(
     string Name,
     string Label,
@@ -14,7 +18,9 @@ public sealed record SalesforceField(
     int Length,
     bool RestrictedPicklist,
     IReadOnlyList<SalesforcePicklistValue> PicklistValues,
-    string? ReferenceTo = null)
+    string? ReferenceTo = null,
+    bool ExternalId = false,
+    bool Unique = false)
 {
     public bool IsText => Type is "string" or "email" or "phone" or "picklist" or "textarea" or "id" or "reference" or "url";
 
@@ -30,11 +36,17 @@ public sealed record SalesforceObject(string Name, string KeyPrefix, IReadOnlyLi
     public SalesforceField? Field(string name) => _byName.GetValueOrDefault(name);
 }
 
-/// <summary>The org's schema, exactly the names in docs/sandbox-vocabulary.md.</summary>
+/// <summary>
+/// The org's schema, exactly the names in docs/sandbox-vocabulary.md, plus <see cref="ExternalKeyField"/>: the
+/// External ID (unique) an integration creates leads by idempotently (upsert, api-facts §2.4a).
+/// </summary>
 public static class SalesforceSchema
 {
     public const string ConvertedStatus = "Closed - Converted";
     public const string DefaultStatus = "Open - Not Contacted";
+
+    /// <summary>A custom text field marked External ID and Unique, as an admin creates it for LeadSync.</summary>
+    public const string ExternalKeyField = "LeadSync_Key__c";
 
     /// <summary>The active Status values, plus a legacy value the org still carries (inactive) on old imported leads.</summary>
     public static readonly IReadOnlyList<string> LeadStatuses =
@@ -89,6 +101,7 @@ public static class SalesforceSchema
         new("Fit_Grade__c", "Fit Grade", "picklist", true, true, true, true, 255, true,
             [.. FitGrades.Select(v => new SalesforcePicklistValue(v, v, true, false))]),
         new("HubSpot_Contact_Id__c", "HubSpot Contact Id", "string", true, true, true, true, 32, false, []),
+        new(ExternalKeyField, "LeadSync Key", "string", true, true, true, true, 255, false, [], ExternalId: true, Unique: true),
     ]);
 
     public static readonly SalesforceObject User = new("User", "005",

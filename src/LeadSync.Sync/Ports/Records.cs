@@ -14,11 +14,13 @@ public sealed record ChangeCursor(DateTimeOffset ModifiedAt, string? LastId)
 }
 
 /// <summary>Metadata of one field of a system's person/lead object, for checking the rules at start.</summary>
+/// <param name="ExternalId">The field is an external id the connector can create or update by (an idempotent create's key).</param>
 public sealed record FieldMetadata(
     string Name,
     string Type,
     bool Writable,
-    IReadOnlyList<string> AllowedValues);
+    IReadOnlyList<string> AllowedValues,
+    bool ExternalId = false);
 
 /// <summary>An org's or portal's daily API allowance as last observed.</summary>
 public sealed record ApiQuota(long Max, long Remaining)
