@@ -2,7 +2,9 @@
 --
 -- The application applies exactly these scripts automatically on start (IStateStore.MigrateAsync, under the
 -- advisory lock pg_advisory_lock), recording each in schema_version; running this file first is optional.
--- It is idempotent: safe to run more than once, and the app then finds every version applied and skips it.
+-- It is idempotent: safe to run more than once, also on a database the app already upgraded. Like the app, it runs
+-- each version only when schema_version does not list it yet (a later version renames what an earlier one created,
+-- so re-running an applied version would fail), then records it.
 -- Source of truth: src/LeadSync.State/Migrations/Postgres/*.sql (a test checks this file repeats them verbatim).
 --
 -- The role the app connects as needs: CONNECT on the database, USAGE on the schema, and
@@ -13,6 +15,7 @@ BEGIN;
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL);
 
 -- ---- version 1: 0001_initial ----
+DO $deploy$ BEGIN IF NOT EXISTS (SELECT 1 FROM schema_version WHERE version = 1) THEN EXECUTE $v1$
 -- LeadSync state, version 1 (PostgreSQL).
 CREATE TABLE IF NOT EXISTS watermark (
     connection   text NOT NULL,
@@ -105,14 +108,59 @@ CREATE TABLE IF NOT EXISTS cycle (
 );
 CREATE INDEX IF NOT EXISTS ix_cycle_started ON cycle (connection, started_at);
 -- No lock table: PostgreSQL cycle locks are session-level advisory locks (pg_try_advisory_lock).
+$v1$; END IF; END $deploy$;
 INSERT INTO schema_version (version, name, applied_at) VALUES (1, '0001_initial', now()) ON CONFLICT (version) DO NOTHING;
 
 -- ---- version 2: 0002_assignment_task_note ----
+DO $deploy$ BEGIN IF NOT EXISTS (SELECT 1 FROM schema_version WHERE version = 2) THEN EXECUTE $v2$
 -- LeadSync state, version 2 (PostgreSQL): the rep's Task as composed when the crossing began, so a handoff resumed
 -- after a crash gives the rep the same note (score, top behaviours, fit reasons) instead of a generic one.
 ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_subject text NULL;
 ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_priority text NULL;
 ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_description text NULL;
+$v2$; END IF; END $deploy$;
 INSERT INTO schema_version (version, name, applied_at) VALUES (2, '0002_assignment_task_note', now()) ON CONFLICT (version) DO NOTHING;
+
+-- ---- version 3: 0003_role_names ----
+DO $deploy$ BEGIN IF NOT EXISTS (SELECT 1 FROM schema_version WHERE version = 3) THEN EXECUTE $v3$
+-- LeadSync state, version 3 (PostgreSQL): the schema names the roles (marketing platform, CRM) instead of the vendors,
+-- so any pair of systems fits. Renames keep every row; stored system names become the roles; the steps flags keep their
+-- values (1 = CRM owner written, 2 = task created, 4 = marketing written). Last-seen values gain the typed keys the
+-- engine reads (vendor field names never start with '_'), copied only where the vendor field is present.
+ALTER TABLE lead_record RENAME COLUMN hubspot_id TO marketing_id;
+ALTER TABLE lead_record RENAME COLUMN salesforce_id TO crm_id;
+ALTER TABLE lead_record RENAME COLUMN last_seen_hubspot TO last_seen_marketing;
+ALTER TABLE lead_record RENAME COLUMN last_seen_salesforce TO last_seen_crm;
+ALTER INDEX IF EXISTS ix_lead_record_hubspot_id RENAME TO ix_lead_record_marketing_id;
+ALTER INDEX IF EXISTS ix_lead_record_salesforce_id RENAME TO ix_lead_record_crm_id;
+
+ALTER TABLE assignment RENAME COLUMN salesforce_lead_id TO crm_lead_id;
+ALTER TABLE assignment RENAME COLUMN hubspot_owner_id TO marketing_owner_id;
+-- Who owns the rep's task (the rep, or the integration user when a queue got the lead); NULL in entries begun before v3.
+ALTER TABLE assignment ADD COLUMN IF NOT EXISTS task_owner_id text NULL;
+
+UPDATE watermark SET system = CASE system WHEN 'HubSpot' THEN 'Marketing' ELSE 'Crm' END WHERE system IN ('HubSpot', 'Salesforce');
+UPDATE quarantine SET system = CASE system WHEN 'HubSpot' THEN 'Marketing' ELSE 'Crm' END WHERE system IN ('HubSpot', 'Salesforce');
+
+-- The last-seen columns stay text; jsonb does the copying. -> is NULL when the key is absent (JSON null when present
+-- with a null value, which is copied as null). jsonb cannot hold \u0000, so a value escaping a NUL character is left
+-- untouched rather than failing the upgrade (CASE keeps the cast from running on it).
+UPDATE lead_record SET last_seen_crm = (last_seen_crm::jsonb || jsonb_build_object('_owner', last_seen_crm::jsonb -> 'OwnerId'))::text
+WHERE CASE WHEN strpos(last_seen_crm, '\u0000') = 0
+           THEN last_seen_crm::jsonb -> 'OwnerId' IS NOT NULL AND last_seen_crm::jsonb -> '_owner' IS NULL ELSE FALSE END;
+UPDATE lead_record SET last_seen_crm = (last_seen_crm::jsonb || jsonb_build_object('_status', last_seen_crm::jsonb -> 'Status'))::text
+WHERE CASE WHEN strpos(last_seen_crm, '\u0000') = 0
+           THEN last_seen_crm::jsonb -> 'Status' IS NOT NULL AND last_seen_crm::jsonb -> '_status' IS NULL ELSE FALSE END;
+UPDATE lead_record SET last_seen_marketing = (last_seen_marketing::jsonb || jsonb_build_object('_owner', last_seen_marketing::jsonb -> 'hubspot_owner_id'))::text
+WHERE CASE WHEN strpos(last_seen_marketing, '\u0000') = 0
+           THEN last_seen_marketing::jsonb -> 'hubspot_owner_id' IS NOT NULL AND last_seen_marketing::jsonb -> '_owner' IS NULL ELSE FALSE END;
+UPDATE lead_record SET last_seen_marketing = (last_seen_marketing::jsonb || jsonb_build_object('_status', last_seen_marketing::jsonb -> 'hs_lead_status'))::text
+WHERE CASE WHEN strpos(last_seen_marketing, '\u0000') = 0
+           THEN last_seen_marketing::jsonb -> 'hs_lead_status' IS NOT NULL AND last_seen_marketing::jsonb -> '_status' IS NULL ELSE FALSE END;
+UPDATE lead_record SET last_seen_marketing = (last_seen_marketing::jsonb || jsonb_build_object('_stage', last_seen_marketing::jsonb -> 'lifecyclestage'))::text
+WHERE CASE WHEN strpos(last_seen_marketing, '\u0000') = 0
+           THEN last_seen_marketing::jsonb -> 'lifecyclestage' IS NOT NULL AND last_seen_marketing::jsonb -> '_stage' IS NULL ELSE FALSE END;
+$v3$; END IF; END $deploy$;
+INSERT INTO schema_version (version, name, applied_at) VALUES (3, '0003_role_names', now()) ON CONFLICT (version) DO NOTHING;
 
 COMMIT;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LeadSync.Domain.Planning;
 using LeadSync.State.Internal;
 using LeadSync.Sync.Ports;
 
@@ -21,17 +22,26 @@ public abstract class SqlStateStore : IStateStore
 
     private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Database commands this instance's data operations sent so far: each SQL statement (a multi-row one counts once)
+    /// and each commit. Migration and the cycle lock are not counted. For benchmarks and tests.
+    /// </summary>
+    public long RoundTrips => _core.RoundTrips;
+
+    /// <summary>Connections this instance's data operations took from the pool so far (each is one operation).</summary>
+    public long ConnectionsOpened => _core.ConnectionsOpened;
+
     public Task<bool> PingAsync(CancellationToken cancellationToken) => _core.PingAsync(cancellationToken);
 
-    public Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemKind system, CancellationToken cancellationToken) =>
+    public Task<ChangeCursor?> GetWatermarkAsync(string connection, SystemRole system, CancellationToken cancellationToken) =>
         _core.GetWatermarkAsync(connection, system, cancellationToken);
 
-    public Task SetWatermarkAsync(string connection, SystemKind system, ChangeCursor cursor, CancellationToken cancellationToken) =>
+    public Task SetWatermarkAsync(string connection, SystemRole system, ChangeCursor cursor, CancellationToken cancellationToken) =>
         _core.SetWatermarkAsync(connection, system, cursor, cancellationToken);
 
     public Task<IReadOnlyList<LeadRecord>> FindLeadsAsync(
-        string connection, IReadOnlyCollection<string> hubSpotIds, IReadOnlyCollection<string> salesforceIds, CancellationToken cancellationToken) =>
-        _core.FindLeadsAsync(connection, hubSpotIds, salesforceIds, cancellationToken);
+        string connection, IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> crmIds, CancellationToken cancellationToken) =>
+        _core.FindLeadsAsync(connection, marketingIds, crmIds, cancellationToken);
 
     public Task<LeadRecord?> GetLeadAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
         _core.GetLeadAsync(connection, leadKey, cancellationToken);
@@ -42,8 +52,8 @@ public abstract class SqlStateStore : IStateStore
     public IAsyncEnumerable<LeadRecord> StreamLeadsAsync(string connection, CancellationToken cancellationToken) =>
         _core.StreamLeadsAsync(connection, cancellationToken);
 
-    public Task<AssignmentEntry> BeginAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
-        _core.BeginAssignmentAsync(entry, cancellationToken);
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
+        _core.BeginAssignmentsAsync(entries, cancellationToken);
 
     public Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
         _core.UpdateAssignmentAsync(entry, cancellationToken);
@@ -51,14 +61,21 @@ public abstract class SqlStateStore : IStateStore
     public Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(string connection, string leadKey, CancellationToken cancellationToken) =>
         _core.GetAssignmentsAsync(connection, leadKey, cancellationToken);
 
+    public Task<IReadOnlyList<AssignmentEntry>> GetAssignmentsAsync(
+        string connection, IReadOnlyCollection<string> leadKeys, CancellationToken cancellationToken) =>
+        _core.GetAssignmentsAsync(connection, leadKeys, cancellationToken);
+
     public Task<IReadOnlyList<AssignmentEntry>> GetOpenAssignmentsAsync(string connection, CancellationToken cancellationToken) =>
         _core.GetOpenAssignmentsAsync(connection, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, int>> CountOpenLeadsByOwnerAsync(string connection, CancellationToken cancellationToken) =>
-        _core.CountOpenLeadsByOwnerAsync(connection, cancellationToken);
+    public Task<RoutingState> GetRoutingStateAsync(string connection, CancellationToken cancellationToken) =>
+        _core.GetRoutingStateAsync(connection, cancellationToken);
 
     public Task<long> TakeRoutingTicketAsync(string connection, string team, CancellationToken cancellationToken) =>
         _core.TakeRoutingTicketAsync(connection, team, cancellationToken);
+
+    public Task SettleAsync(BatchSettlement settlement, CancellationToken cancellationToken) =>
+        _core.SettleAsync(settlement, cancellationToken);
 
     public Task AppendAuditAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken) =>
         _core.AppendAuditAsync(entries, cancellationToken);
@@ -78,7 +95,7 @@ public abstract class SqlStateStore : IStateStore
     public Task<IReadOnlyList<QuarantineItem>> GetRetryRequestsAsync(string connection, CancellationToken cancellationToken) =>
         _core.GetRetryRequestsAsync(connection, cancellationToken);
 
-    public Task ResolveQuarantineAsync(string connection, SystemKind system, string recordId, CancellationToken cancellationToken) =>
+    public Task ResolveQuarantineAsync(string connection, SystemRole system, string recordId, CancellationToken cancellationToken) =>
         _core.ResolveQuarantineAsync(connection, system, recordId, cancellationToken);
 
     public Task RecordCycleAsync(CycleRecord cycle, CancellationToken cancellationToken) =>

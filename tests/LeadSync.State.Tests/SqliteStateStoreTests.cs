@@ -18,7 +18,7 @@ public sealed class SqliteStateStoreTests(SqliteStoreFactory factory)
         var store = (SqliteStateStore)Track(new SqliteStateStore(path, Time));
 
         await store.MigrateAsync(Ct);
-        await store.SetWatermarkAsync(Conn, Sync.Ports.SystemKind.HubSpot, new Sync.Ports.ChangeCursor(T0, null), Ct);
+        await store.SetWatermarkAsync(Conn, Domain.Planning.SystemRole.Marketing, new Sync.Ports.ChangeCursor(T0, null), Ct);
 
         Assert.Equal(path, store.FilePath);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));

@@ -1,10 +1,11 @@
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeadSync.State.Tests;
 
 /// <summary>The whole behavioural contract of <see cref="IStateStore"/>; run once per provider.</summary>
-public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLifetime
+public abstract partial class StateStoreContractTests(IStoreFactory factory) : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 20, 9, 15, 0, 123, TimeSpan.Zero);
 
@@ -70,8 +71,8 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
 
         Assert.Equal(MigrationCount, await fresh.Scalar("SELECT COUNT(*) FROM schema_version"));
         Assert.True(await store.PingAsync(Ct));
-        await store.SetWatermarkAsync(Conn, SystemKind.HubSpot, new ChangeCursor(T0, "1"), Ct);
-        Assert.NotNull(await store.GetWatermarkAsync(Conn, SystemKind.HubSpot, Ct));
+        await store.SetWatermarkAsync(Conn, SystemRole.Marketing, new ChangeCursor(T0, "1"), Ct);
+        Assert.NotNull(await store.GetWatermarkAsync(Conn, SystemRole.Marketing, Ct));
     }
 
     [Fact]
@@ -111,24 +112,24 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     [Fact]
     public async Task GetWatermarkAsync_NeverSet_ReturnsNull()
     {
-        Assert.Null(await Store.GetWatermarkAsync(Conn, SystemKind.Salesforce, Ct));
+        Assert.Null(await Store.GetWatermarkAsync(Conn, SystemRole.Crm, Ct));
     }
 
     [Fact]
     public async Task SetWatermarkAsync_RoundTripsPerSystemAndOverwrites()
     {
         var offsetTime = new DateTimeOffset(2026, 11, 20, 11, 15, 0, 456, TimeSpan.FromHours(2));
-        await Store.SetWatermarkAsync(Conn, SystemKind.HubSpot, new ChangeCursor(offsetTime, "hs-9"), Ct);
-        await Store.SetWatermarkAsync(Conn, SystemKind.Salesforce, new ChangeCursor(T0, null), Ct);
+        await Store.SetWatermarkAsync(Conn, SystemRole.Marketing, new ChangeCursor(offsetTime, "hs-9"), Ct);
+        await Store.SetWatermarkAsync(Conn, SystemRole.Crm, new ChangeCursor(T0, null), Ct);
 
-        var hubSpot = await Store.GetWatermarkAsync(Conn, SystemKind.HubSpot, Ct);
-        Assert.Equal(new ChangeCursor(offsetTime, "hs-9"), hubSpot);
-        Assert.Equal(TimeSpan.Zero, hubSpot!.ModifiedAt.Offset);
-        Assert.Equal(new ChangeCursor(T0, null), await Store.GetWatermarkAsync(Conn, SystemKind.Salesforce, Ct));
+        var marketing = await Store.GetWatermarkAsync(Conn, SystemRole.Marketing, Ct);
+        Assert.Equal(new ChangeCursor(offsetTime, "hs-9"), marketing);
+        Assert.Equal(TimeSpan.Zero, marketing!.ModifiedAt.Offset);
+        Assert.Equal(new ChangeCursor(T0, null), await Store.GetWatermarkAsync(Conn, SystemRole.Crm, Ct));
 
-        await Store.SetWatermarkAsync(Conn, SystemKind.HubSpot, new ChangeCursor(T0.AddHours(1), "hs-10"), Ct);
-        Assert.Equal(new ChangeCursor(T0.AddHours(1), "hs-10"), await Store.GetWatermarkAsync(Conn, SystemKind.HubSpot, Ct));
-        Assert.Null(await Store.GetWatermarkAsync($"{Conn}-other", SystemKind.HubSpot, Ct));
+        await Store.SetWatermarkAsync(Conn, SystemRole.Marketing, new ChangeCursor(T0.AddHours(1), "hs-10"), Ct);
+        Assert.Equal(new ChangeCursor(T0.AddHours(1), "hs-10"), await Store.GetWatermarkAsync(Conn, SystemRole.Marketing, Ct));
+        Assert.Null(await Store.GetWatermarkAsync($"{Conn}-other", SystemRole.Marketing, Ct));
     }
 
     // ---- Leads ----
@@ -138,7 +139,7 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     {
         var lead = Lead("k1", "hs1", "00Q1") with
         {
-            LastSeenHubSpot = new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS", ["hubspot_owner_id"] = null, ["firstname"] = "Zoë \"quoted\"" },
+            LastSeenMarketing = new Dictionary<string, string?> { ["hs_lead_status"] = "IN_PROGRESS", ["hubspot_owner_id"] = null, ["firstname"] = "Zoë \"quoted\"" },
             Score = 83,
             Grade = "A",
             InSales = true,
@@ -191,18 +192,18 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
         }
 
         Assert.Equal(leads.Select(l => l.LeadKey), streamed);
-        var found = await Store.FindLeadsAsync(Conn, leads.Select(l => l.HubSpotId!).ToList(), [], Ct);
+        var found = await Store.FindLeadsAsync(Conn, leads.Select(l => l.MarketingId!).ToList(), [], Ct);
         Assert.Equal(1200, found.Count);
     }
 
     // ---- Assignment ledger ----
 
     [Fact]
-    public async Task BeginAssignmentAsync_SameCrossingTwice_ReturnsFirstEntry()
+    public async Task BeginAssignmentsAsync_SameCrossingTwice_ReturnsFirstEntry()
     {
         var first = Assignment("k1", 1, "005A");
-        var stored = await Store.BeginAssignmentAsync(first, Ct);
-        var second = await NewStore().BeginAssignmentAsync(first with { OwnerId = "005B", StartedAt = T0.AddMinutes(3) }, Ct);
+        var stored = await Store.BeginOneAsync(first, Ct);
+        var second = await NewStore().BeginOneAsync(first with { OwnerId = "005B", StartedAt = T0.AddMinutes(3) }, Ct);
 
         Assert.Equal(first, stored);
         Assert.Equal(first, second);
@@ -210,12 +211,12 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     }
 
     [Fact]
-    public async Task BeginAssignmentAsync_ConcurrentWorkers_AllGetTheSameEntry()
+    public async Task BeginAssignmentsAsync_ConcurrentWorkers_AllGetTheSameEntry()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
         {
             var store = NewStore();
-            return Task.Run(() => store.BeginAssignmentAsync(Assignment("k1", 1, $"005{i}"), Ct));
+            return Task.Run(() => store.BeginOneAsync(Assignment("k1", 1, $"005{i}"), Ct));
         }));
 
         Assert.Single(results.Select(r => r.OwnerId).Distinct());
@@ -223,25 +224,25 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     }
 
     [Fact]
-    public async Task BeginAssignmentAsync_WithTaskNote_KeptThroughUpdatesThatCarryNone()
+    public async Task BeginAssignmentsAsync_WithTaskNote_KeptThroughUpdatesThatCarryNone()
     {
         var note = new AssignmentNote("Sales-ready lead: Ana (score 82, grade A)", "High", "Why: requested a demo (+25), VP title (+15).\nLead source: Webinar.");
-        var begun = await Store.BeginAssignmentAsync(Assignment("k1", 1, "005A") with { Note = note }, Ct);
-        await NewStore().UpdateAssignmentAsync(begun with { Note = null, StepsDone = AssignmentSteps.SalesforceOwnerWritten }, Ct);
+        var begun = await Store.BeginOneAsync(Assignment("k1", 1, "005A") with { Note = note }, Ct);
+        await NewStore().UpdateAssignmentAsync(begun with { Note = null, StepsDone = AssignmentSteps.CrmOwnerWritten }, Ct);
 
         var stored = Assert.Single(await NewStore().GetAssignmentsAsync(Conn, "k1", Ct));
         Assert.Equal(note, begun.Note);
         Assert.Equal(note, stored.Note);
-        Assert.Equal(AssignmentSteps.SalesforceOwnerWritten, stored.StepsDone);
+        Assert.Equal(AssignmentSteps.CrmOwnerWritten, stored.StepsDone);
     }
 
     [Fact]
     public async Task UpdateAssignmentAsync_ChangedSteps_AreStored()
     {
-        var begun = await Store.BeginAssignmentAsync(Assignment("k1", 1, "005A"), Ct);
+        var begun = await Store.BeginOneAsync(Assignment("k1", 1, "005A"), Ct);
         var updated = begun with
         {
-            StepsDone = AssignmentSteps.SalesforceOwnerWritten | AssignmentSteps.TaskCreated,
+            StepsDone = AssignmentSteps.CrmOwnerWritten | AssignmentSteps.TaskCreated,
             TaskId = "00T1",
             OwnerWrittenAt = T0.AddSeconds(2),
             CompletedAt = T0.AddSeconds(3),
@@ -258,10 +259,10 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     [Fact]
     public async Task GetOpenAssignmentsAsync_MixedEntries_ReturnsUnfinishedAndSlaPending()
     {
-        await Store.BeginAssignmentAsync(Assignment("crashed", 1, "005A"), Ct);
-        await Store.BeginAssignmentAsync(Assignment("done", 1, "005A") with { CompletedAt = T0 }, Ct);
-        await Store.BeginAssignmentAsync(Assignment("sla", 1, "005A") with { CompletedAt = T0, SlaDueAt = T0.AddHours(4) }, Ct);
-        await Store.BeginAssignmentAsync(Assignment("closed", 1, "005A") with { CompletedAt = T0, SlaDueAt = T0.AddHours(4), Closed = true }, Ct);
+        await Store.BeginOneAsync(Assignment("crashed", 1, "005A"), Ct);
+        await Store.BeginOneAsync(Assignment("done", 1, "005A") with { CompletedAt = T0 }, Ct);
+        await Store.BeginOneAsync(Assignment("sla", 1, "005A") with { CompletedAt = T0, SlaDueAt = T0.AddHours(4) }, Ct);
+        await Store.BeginOneAsync(Assignment("closed", 1, "005A") with { CompletedAt = T0, SlaDueAt = T0.AddHours(4), Closed = true }, Ct);
 
         var open = await Store.GetOpenAssignmentsAsync(Conn, Ct);
 
@@ -269,18 +270,19 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     }
 
     [Fact]
-    public async Task CountOpenLeadsByOwnerAsync_SeveralCrossings_CountsLatestOpenCrossingPerLead()
+    public async Task GetRoutingStateAsync_SeveralCrossings_CountsLatestOpenCrossingPerLead()
     {
-        await Store.BeginAssignmentAsync(Assignment("k1", 1, "005A"), Ct);
-        await Store.BeginAssignmentAsync(Assignment("k1", 2, "005B"), Ct);
-        await Store.BeginAssignmentAsync(Assignment("k2", 1, "005A"), Ct);
-        await Store.BeginAssignmentAsync(Assignment("k3", 1, "005A") with { Closed = true }, Ct);
-        await Store.BeginAssignmentAsync(Assignment("k4", 1, "005C"), Ct);
-        await Store.BeginAssignmentAsync(Assignment("k4", 2, "005C") with { Closed = true }, Ct);
+        await Store.BeginOneAsync(Assignment("k1", 1, "005A"), Ct);
+        await Store.BeginOneAsync(Assignment("k1", 2, "005B"), Ct);
+        await Store.BeginOneAsync(Assignment("k2", 1, "005A"), Ct);
+        await Store.BeginOneAsync(Assignment("k3", 1, "005A") with { Closed = true }, Ct);
+        await Store.BeginOneAsync(Assignment("k4", 1, "005C"), Ct);
+        await Store.BeginOneAsync(Assignment("k4", 2, "005C") with { Closed = true }, Ct);
 
-        var counts = await Store.CountOpenLeadsByOwnerAsync(Conn, Ct);
+        var state = await Store.GetRoutingStateAsync(Conn, Ct);
 
-        Assert.Equal(new Dictionary<string, int> { ["005A"] = 1, ["005B"] = 1 }, counts);
+        Assert.Equal(new Dictionary<string, int> { ["005A"] = 1, ["005B"] = 1 }, state.OpenLeadsByOwner);
+        Assert.Empty(state.Positions);
     }
 
     [Fact]
@@ -336,18 +338,18 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
     {
         await Store.QuarantineAsync(Quarantine("003A", "INVALID_EMAIL", T0), Ct);
         await Store.QuarantineAsync(Quarantine("003A", "REQUIRED_FIELD_MISSING", T0.AddMinutes(10)), Ct);
-        await Store.QuarantineAsync(Quarantine("003A", "other system", T0) with { System = SystemKind.HubSpot }, Ct);
+        await Store.QuarantineAsync(Quarantine("003A", "other system", T0) with { System = SystemRole.Marketing }, Ct);
 
         var items = await Store.ListQuarantineAsync(Conn, Ct);
 
         Assert.Equal(2, items.Count);
-        var salesforce = Assert.Single(items, i => i.System == SystemKind.Salesforce);
-        Assert.Equal(2, salesforce.Attempts);
-        Assert.Equal("REQUIRED_FIELD_MISSING", salesforce.Reason);
-        Assert.Equal(T0, salesforce.FirstSeenAt);
-        Assert.Equal(T0.AddMinutes(10), salesforce.LastSeenAt);
-        Assert.False(salesforce.RetryRequested);
-        Assert.Equal(1, Assert.Single(items, i => i.System == SystemKind.HubSpot).Attempts);
+        var crm = Assert.Single(items, i => i.System == SystemRole.Crm);
+        Assert.Equal(2, crm.Attempts);
+        Assert.Equal("REQUIRED_FIELD_MISSING", crm.Reason);
+        Assert.Equal(T0, crm.FirstSeenAt);
+        Assert.Equal(T0.AddMinutes(10), crm.LastSeenAt);
+        Assert.False(crm.RetryRequested);
+        Assert.Equal(1, Assert.Single(items, i => i.System == SystemRole.Marketing).Attempts);
     }
 
     [Fact]
@@ -373,8 +375,8 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
         await Store.QuarantineAsync(Quarantine("003A", "boom", T0), Ct);
         await Store.QuarantineAsync(Quarantine("003B", "boom", T0), Ct);
 
-        await Store.ResolveQuarantineAsync(Conn, SystemKind.Salesforce, "003A", Ct);
-        await Store.ResolveQuarantineAsync(Conn, SystemKind.Salesforce, "never-there", Ct);
+        await Store.ResolveQuarantineAsync(Conn, SystemRole.Crm, "003A", Ct);
+        await Store.ResolveQuarantineAsync(Conn, SystemRole.Crm, "never-there", Ct);
 
         Assert.Equal("003B", Assert.Single(await Store.ListQuarantineAsync(Conn, Ct)).RecordId);
     }
@@ -443,11 +445,11 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
 
     // ---- Helpers ----
 
-    protected LeadRecord Lead(string key, string? hubSpotId, string? salesforceId) => new(
+    protected LeadRecord Lead(string key, string? marketingId, string? crmId) => new(
         Conn,
         key,
-        hubSpotId,
-        salesforceId,
+        marketingId,
+        crmId,
         new Dictionary<string, string?> { ["lifecyclestage"] = "lead" },
         new Dictionary<string, string?> { ["Status"] = "Open - Not Contacted", ["OwnerId"] = "00G1" },
         40,
@@ -462,16 +464,16 @@ public abstract class StateStoreContractTests(IStoreFactory factory) : IAsyncLif
         null, T0.AddMinutes(-1), T0, null, null, 0, null, false);
 
     protected QuarantineItem Quarantine(string recordId, string reason, DateTimeOffset at) =>
-        new(0, Conn, SystemKind.Salesforce, recordId, reason, at, at, 1, false);
+        new(0, Conn, SystemRole.Crm, recordId, reason, at, at, 1, false);
 
     protected static void AssertLead(LeadRecord expected, LeadRecord? actual)
     {
         Assert.NotNull(actual);
-        Assert.Equal(expected.LastSeenHubSpot.OrderBy(p => p.Key, StringComparer.Ordinal), actual.LastSeenHubSpot.OrderBy(p => p.Key, StringComparer.Ordinal));
-        Assert.Equal(expected.LastSeenSalesforce.OrderBy(p => p.Key, StringComparer.Ordinal), actual.LastSeenSalesforce.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.LastSeenMarketing.OrderBy(p => p.Key, StringComparer.Ordinal), actual.LastSeenMarketing.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.LastSeenCrm.OrderBy(p => p.Key, StringComparer.Ordinal), actual.LastSeenCrm.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(
-            expected with { LastSeenHubSpot = EmptyMap, LastSeenSalesforce = EmptyMap },
-            actual with { LastSeenHubSpot = EmptyMap, LastSeenSalesforce = EmptyMap });
+            expected with { LastSeenMarketing = EmptyMap, LastSeenCrm = EmptyMap },
+            actual with { LastSeenMarketing = EmptyMap, LastSeenCrm = EmptyMap });
     }
 
     private static readonly IReadOnlyDictionary<string, string?> EmptyMap = new Dictionary<string, string?>();

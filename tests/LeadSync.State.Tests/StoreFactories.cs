@@ -1,4 +1,5 @@
 using Dapper;
+using LeadSync.State.Internal;
 using LeadSync.Sync.Ports;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -6,7 +7,15 @@ using Npgsql;
 namespace LeadSync.State.Tests;
 
 /// <summary>A store on a database nobody has migrated yet, plus a way to look inside it.</summary>
-public sealed record FreshStore(Func<IStateStore> NewInstance, Func<string, Task<long>> Scalar);
+/// <param name="Execute">Runs SQL (with Dapper parameters) on the raw database.</param>
+/// <param name="UpgradeTo">Applies the embedded scripts up to a version, as the migration runner of that version did.</param>
+/// <param name="Time">A time as the provider stores it (parameter value for raw SQL).</param>
+public sealed record FreshStore(
+    Func<IStateStore> NewInstance,
+    Func<string, Task<long>> Scalar,
+    Func<string, object?, Task> Execute,
+    Func<int, Task> UpgradeTo,
+    Func<DateTimeOffset?, object?> Time);
 
 /// <summary>Gives the behavioural suite stores of one provider: on a shared migrated database, or on a fresh one.</summary>
 public interface IStoreFactory
@@ -31,13 +40,38 @@ public sealed class SqliteStoreFactory : IStoreFactory, IAsyncLifetime
     public Task<FreshStore> CreateFreshAsync(TimeProvider time)
     {
         var path = Path.Combine(_root, Guid.NewGuid().ToString("N"), "fresh.db");
+        var connectionString = $"Data Source={path};Pooling=False";
         return Task.FromResult(new FreshStore(
             () => new SqliteStateStore(path, time),
             async sql =>
             {
-                await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+                await using var connection = new SqliteConnection(connectionString);
                 return await connection.ExecuteScalarAsync<long>(sql);
-            }));
+            },
+            async (sql, parameters) =>
+            {
+                await using var connection = new SqliteConnection(connectionString);
+                await connection.ExecuteAsync(sql, parameters);
+            },
+            async version =>
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await using var connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                await using var tx = connection.BeginTransaction();
+                await connection.ExecuteAsync(Migrations.SqliteBootstrap, transaction: tx);
+                foreach (var migration in Migrations.Sqlite.Where(m => m.Version <= version))
+                {
+                    await connection.ExecuteAsync(migration.Sql, transaction: tx);
+                    await connection.ExecuteAsync(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, '2026-01-01T00:00:00.0000000Z')",
+                        new { migration.Version, migration.Name },
+                        tx);
+                }
+
+                await tx.CommitAsync();
+            },
+            SqlDialect.Sqlite.Time));
     }
 
     public async Task InitializeAsync()
@@ -81,7 +115,30 @@ public sealed class PostgresStoreFactory : IStoreFactory, IAsyncLifetime
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 return await connection.ExecuteScalarAsync<long>(sql);
-            });
+            },
+            async (sql, parameters) =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.ExecuteAsync(sql, parameters);
+            },
+            async version =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                await using var tx = await connection.BeginTransactionAsync();
+                await connection.ExecuteAsync(Migrations.PostgresBootstrap, transaction: tx);
+                foreach (var migration in Migrations.Postgres.Where(m => m.Version <= version))
+                {
+                    await connection.ExecuteAsync(migration.Sql, transaction: tx);
+                    await connection.ExecuteAsync(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, now())",
+                        new { migration.Version, migration.Name },
+                        tx);
+                }
+
+                await tx.CommitAsync();
+            },
+            SqlDialect.Postgres.Time);
     }
 
     public async Task InitializeAsync()

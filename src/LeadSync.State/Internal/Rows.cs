@@ -1,9 +1,11 @@
 using System.Text.Json;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 
 namespace LeadSync.State.Internal;
 
 // Dapper materialises these; time columns are object because SQLite returns text and Npgsql returns DateTime.
+// Roles are stored as their names ('Marketing', 'Crm'); schema v3 renamed the vendor names of earlier versions.
 
 internal sealed class WatermarkRow
 {
@@ -17,21 +19,21 @@ internal sealed class WatermarkRow
 internal sealed class LeadRow
 {
     public const string Columns =
-        "connection AS Connection, lead_key AS LeadKey, hubspot_id AS HubSpotId, salesforce_id AS SalesforceId, " +
-        "last_seen_hubspot AS LastSeenHubSpot, last_seen_salesforce AS LastSeenSalesforce, score AS Score, grade AS Grade, " +
+        "connection AS Connection, lead_key AS LeadKey, marketing_id AS MarketingId, crm_id AS CrmId, " +
+        "last_seen_marketing AS LastSeenMarketing, last_seen_crm AS LastSeenCrm, score AS Score, grade AS Grade, " +
         "in_sales AS InSales, crossings AS Crossings, first_seen_above_threshold_at AS FirstSeenAboveThresholdAt, updated_at AS UpdatedAt";
 
     public string Connection { get; set; } = string.Empty;
 
     public string LeadKey { get; set; } = string.Empty;
 
-    public string? HubSpotId { get; set; }
+    public string? MarketingId { get; set; }
 
-    public string? SalesforceId { get; set; }
+    public string? CrmId { get; set; }
 
-    public string LastSeenHubSpot { get; set; } = "{}";
+    public string LastSeenMarketing { get; set; } = "{}";
 
-    public string LastSeenSalesforce { get; set; } = "{}";
+    public string LastSeenCrm { get; set; } = "{}";
 
     public int? Score { get; set; }
 
@@ -48,10 +50,10 @@ internal sealed class LeadRow
     public LeadRecord ToRecord() => new(
         Connection,
         LeadKey,
-        HubSpotId,
-        SalesforceId,
-        Json.ReadMap(LastSeenHubSpot),
-        Json.ReadMap(LastSeenSalesforce),
+        MarketingId,
+        CrmId,
+        Json.ReadMap(LastSeenMarketing),
+        Json.ReadMap(LastSeenCrm),
         Score,
         Grade,
         InSales,
@@ -63,11 +65,11 @@ internal sealed class LeadRow
 internal sealed class AssignmentRow
 {
     public const string Columns =
-        "connection AS Connection, lead_key AS LeadKey, crossing AS Crossing, salesforce_lead_id AS SalesforceLeadId, " +
-        "owner_id AS OwnerId, hubspot_owner_id AS HubSpotOwnerId, team AS Team, reason AS Reason, steps_done AS StepsDone, " +
+        "connection AS Connection, lead_key AS LeadKey, crossing AS Crossing, crm_lead_id AS CrmLeadId, " +
+        "owner_id AS OwnerId, marketing_owner_id AS MarketingOwnerId, team AS Team, reason AS Reason, steps_done AS StepsDone, " +
         "task_id AS TaskId, first_seen_at AS FirstSeenAt, started_at AS StartedAt, owner_written_at AS OwnerWrittenAt, " +
         "completed_at AS CompletedAt, escalations AS Escalations, sla_due_at AS SlaDueAt, closed AS Closed, " +
-        "task_subject AS TaskSubject, task_priority AS TaskPriority, task_description AS TaskDescription";
+        "task_subject AS TaskSubject, task_priority AS TaskPriority, task_description AS TaskDescription, task_owner_id AS TaskOwnerId";
 
     public string? TaskSubject { get; set; }
 
@@ -75,17 +77,19 @@ internal sealed class AssignmentRow
 
     public string? TaskDescription { get; set; }
 
+    public string? TaskOwnerId { get; set; }
+
     public string Connection { get; set; } = string.Empty;
 
     public string LeadKey { get; set; } = string.Empty;
 
     public int Crossing { get; set; }
 
-    public string? SalesforceLeadId { get; set; }
+    public string? CrmLeadId { get; set; }
 
     public string OwnerId { get; set; } = string.Empty;
 
-    public string? HubSpotOwnerId { get; set; }
+    public string? MarketingOwnerId { get; set; }
 
     public string Team { get; set; } = string.Empty;
 
@@ -113,9 +117,9 @@ internal sealed class AssignmentRow
         Connection,
         LeadKey,
         Crossing,
-        SalesforceLeadId,
+        CrmLeadId,
         OwnerId,
-        HubSpotOwnerId,
+        MarketingOwnerId,
         Team,
         Reason,
         (AssignmentSteps)StepsDone,
@@ -128,7 +132,7 @@ internal sealed class AssignmentRow
         SqlDialect.ReadTime(SlaDueAt),
         Closed,
         TaskSubject is not null && TaskPriority is not null && TaskDescription is not null
-            ? new AssignmentNote(TaskSubject, TaskPriority, TaskDescription)
+            ? new AssignmentNote(TaskSubject, TaskPriority, TaskDescription, TaskOwnerId)
             : null);
 }
 
@@ -179,7 +183,7 @@ internal sealed class QuarantineRow
     public QuarantineItem ToItem() => new(
         Id,
         Connection,
-        Enum.Parse<SystemKind>(System),
+        Enum.Parse<SystemRole>(System),
         RecordId,
         Reason,
         SqlDialect.ReadRequiredTime(FirstSeenAt),
