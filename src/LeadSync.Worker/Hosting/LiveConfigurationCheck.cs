@@ -1,4 +1,5 @@
 using LeadSync.Domain.Configuration;
+using LeadSync.Domain.Planning;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
 using LeadSync.Worker.Configuration;
