@@ -18,8 +18,8 @@ public class ScoringBenchmarks
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     private ScoringModel _model = null!;
-    private StatusMapper _statuses = null!;
-    private StageMapper _stages = null!;
+    private LifecycleMapper<LeadStatus> _statuses = null!;
+    private LifecycleMapper<LifecycleStage> _stages = null!;
     private LeadFeatures[] _features = null!;
     private string[] _salesforceStatuses = null!;
     private string[] _hubSpotStages = null!;
@@ -99,12 +99,12 @@ public class ScoringBenchmarks
         for (var i = 0; i < features.Length; i++)
         {
             total += _model.Score(in features[i], Now).Value;
-            if (_statuses.TryFromSalesforce(_salesforceStatuses[i], out var status))
+            if (_statuses.TryFromCrm(_salesforceStatuses[i], out var status))
             {
-                total += _statuses.ToHubSpot(status).Length;
+                total += _statuses.ToMarketing(status).Length;
             }
 
-            if (_stages.TryFromHubSpot(_hubSpotStages[i], out var stage))
+            if (_stages.TryFromMarketing(_hubSpotStages[i], out var stage))
             {
                 total += (int)stage;
             }

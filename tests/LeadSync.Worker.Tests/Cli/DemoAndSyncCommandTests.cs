@@ -81,7 +81,7 @@ public sealed partial class DemoAndSyncCommandTests
     {
         using var store = new LeadSync.State.SqliteStateStore(path, TimeProvider.System);
         store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return store.GetWatermarkAsync("default", Sync.Ports.SystemKind.HubSpot, CancellationToken.None).GetAwaiter().GetResult() is not null;
+        return store.GetWatermarkAsync("default", SystemRole.Marketing, CancellationToken.None).GetAwaiter().GetResult() is not null;
     }
 
     internal static string SandboxConfig(TempDir dir, SandboxServer sandbox) => dir.File("leadsync.json", $$"""

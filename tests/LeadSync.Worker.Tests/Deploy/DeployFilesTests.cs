@@ -8,7 +8,6 @@ using LeadSync.Domain.Mapping;
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
 using LeadSync.State;
-using LeadSync.Sync;
 using LeadSync.Worker.Configuration;
 using LeadSync.Worker.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,3 @@
-using LeadSync.Sync.Ports;
 using LeadSync.Worker.Tests.SyncCycles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -11,7 +10,7 @@ public sealed class HandoffEndToEndTests
     private static async Task<LeadRecord> EngageAsync(SyncHarness h, LeadRecord person, int score)
     {
         var values = await World.EngagementForAsync(h, person, score);
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, values);
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, values);
         var report = await h.CycleAsync();
         Assert.True(report.Succeeded, report.Error);
         return (await h.Store.GetLeadAsync(h.Connection.Name, person.LeadKey, CancellationToken.None))!;
@@ -30,19 +29,19 @@ public sealed class HandoffEndToEndTests
         var at70 = await EngageAsync(h, person, 70);
         Assert.Equal(70, at70.Score);
         Assert.Equal(70, World.ScoreOf(h, person));
-        Assert.Equal("70", World.Sf(h, person.SalesforceId!, "Score__c")?.Split('.')[0]);
+        Assert.Equal("70", World.Sf(h, person.CrmId!, "Score__c")?.Split('.')[0]);
         Assert.False(at70.InSales);
-        Assert.Equal(queue, World.Lead(h, person.SalesforceId!).OwnerId);
-        Assert.Empty(World.TasksFor(h, person.SalesforceId!));
+        Assert.Equal(queue, World.Lead(h, person.CrmId!).OwnerId);
+        Assert.Empty(World.TasksFor(h, person.CrmId!));
 
         var at71 = await EngageAsync(h, person, 71);
         Assert.Equal(71, at71.Score);
         Assert.True(at71.InSales);
-        var lead = World.Lead(h, person.SalesforceId!);
+        var lead = World.Lead(h, person.CrmId!);
         Assert.True(IsRep(lead.OwnerId), $"owner {lead.OwnerId} is not a rep");
         Assert.Equal("Marketing Qualified", lead.Status);
-        Assert.Equal("IN_PROGRESS", World.Hs(h, person.HubSpotId!, "hs_lead_status"));
-        var task = Assert.Single(World.TasksFor(h, person.SalesforceId!));
+        Assert.Equal("IN_PROGRESS", World.Hs(h, person.MarketingId!, "hs_lead_status"));
+        var task = Assert.Single(World.TasksFor(h, person.CrmId!));
         Assert.Equal(lead.OwnerId, task.GetString("OwnerId"));
         var entry = Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
         Assert.NotNull(entry.CompletedAt);
@@ -57,7 +56,7 @@ public sealed class HandoffEndToEndTests
         var person = (await World.QuietLinkedAsync(h))[0];
         await EngageAsync(h, person, 71);
 
-        var task = Assert.Single(World.TasksFor(h, person.SalesforceId!));
+        var task = Assert.Single(World.TasksFor(h, person.CrmId!));
         var subject = task.GetString("Subject");
         var description = task.GetString("Description");
         Assert.False(string.IsNullOrWhiteSpace(subject));
@@ -66,7 +65,7 @@ public sealed class HandoffEndToEndTests
         Assert.Contains("director title", description, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("target industry", description, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Why you:", description, StringComparison.Ordinal);
-        Assert.DoesNotContain(World.Hs(h, person.HubSpotId!, "email")!, description, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(World.Hs(h, person.MarketingId!, "email")!, description, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -77,15 +76,15 @@ public sealed class HandoffEndToEndTests
         var person = (await World.QuietLinkedAsync(h))[0];
 
         await EngageAsync(h, person, 71);
-        var owner = World.Lead(h, person.SalesforceId!).OwnerId;
+        var owner = World.Lead(h, person.CrmId!).OwnerId;
         var at65 = await EngageAsync(h, person, 65);
         Assert.True(at65.InSales, "65 is above the release line: the lead stays with sales");
-        Assert.Equal(owner, World.Lead(h, person.SalesforceId!).OwnerId);
+        Assert.Equal(owner, World.Lead(h, person.CrmId!).OwnerId);
         var at72 = await EngageAsync(h, person, 72);
 
         Assert.True(at72.InSales);
-        Assert.Equal(owner, World.Lead(h, person.SalesforceId!).OwnerId);
-        Assert.Single(World.TasksFor(h, person.SalesforceId!));
+        Assert.Equal(owner, World.Lead(h, person.CrmId!).OwnerId);
+        Assert.Single(World.TasksFor(h, person.CrmId!));
         Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
     }
 
@@ -96,16 +95,16 @@ public sealed class HandoffEndToEndTests
         await h.SettleAsync();
         var person = (await World.QuietLinkedAsync(h))[0];
         await EngageAsync(h, person, 71);
-        var assigned = World.Lead(h, person.SalesforceId!).OwnerId!;
+        var assigned = World.Lead(h, person.CrmId!).OwnerId!;
         var other = h.Sandbox.Salesforce.ListUsers().First(u => u.IsActive && u.Id != assigned && u.Id != h.Sandbox.Salesforce.IntegrationUserId).Id;
 
-        h.Sandbox.Salesforce.SetLeadFields(person.SalesforceId!, new Dictionary<string, object?> { ["OwnerId"] = other });
+        h.Sandbox.Salesforce.SetLeadFields(person.CrmId!, new Dictionary<string, object?> { ["OwnerId"] = other });
         var values = await World.EngagementForAsync(h, person, 74);
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, values);
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, values);
         await h.SettleAsync();
 
-        Assert.Equal(other, World.Lead(h, person.SalesforceId!).OwnerId);
-        Assert.Single(World.TasksFor(h, person.SalesforceId!));
+        Assert.Equal(other, World.Lead(h, person.CrmId!).OwnerId);
+        Assert.Single(World.TasksFor(h, person.CrmId!));
     }
 
     [Fact]
@@ -114,10 +113,10 @@ public sealed class HandoffEndToEndTests
         await using var h = await SyncHarness.StartAsync(leads: 300);
         await h.SettleAsync();
         var records = await h.LeadRecordsAsync();
-        var converted = records.First(r => r.HubSpotId is not null && r.SalesforceId is not null && World.Lead(h, r.SalesforceId).IsConverted);
-        var before = World.Lead(h, converted.SalesforceId!);
+        var converted = records.First(r => r.MarketingId is not null && r.CrmId is not null && World.Lead(h, r.CrmId).IsConverted);
+        var before = World.Lead(h, converted.CrmId!);
 
-        h.Sandbox.HubSpot.SetProperties(converted.HubSpotId!, new Dictionary<string, string?>
+        h.Sandbox.HubSpot.SetProperties(converted.MarketingId!, new Dictionary<string, string?>
         {
             ["demo_requests"] = "2", ["pricing_page_views"] = "3", ["content_downloads"] = "3", ["webinars_attended"] = "2",
             ["jobtitle"] = "VP Engineering", ["numemployees"] = "800", ["industry"] = "Technology",
@@ -125,10 +124,10 @@ public sealed class HandoffEndToEndTests
         var report = await h.CycleAsync();
 
         Assert.True(report.Succeeded, report.Error);
-        var after = World.Lead(h, converted.SalesforceId!);
+        var after = World.Lead(h, converted.CrmId!);
         Assert.Equal(before.SystemModstamp, after.SystemModstamp);
         Assert.Equal(before.OwnerId, after.OwnerId);
-        Assert.Empty(World.TasksFor(h, converted.SalesforceId!));
+        Assert.Empty(World.TasksFor(h, converted.CrmId!));
     }
 
     [Fact]
@@ -141,12 +140,12 @@ public sealed class HandoffEndToEndTests
         faults.OwnerWrites.Clear();
         faults.ThrowOnTaskCalls = 1;
 
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, await World.EngagementForAsync(h, person, 75));
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, await World.EngagementForAsync(h, person, 75));
         var crashed = await h.CycleAsync();
         Assert.False(crashed.Succeeded);
-        var owner = World.Lead(h, person.SalesforceId!).OwnerId;
+        var owner = World.Lead(h, person.CrmId!).OwnerId;
         Assert.True(IsRep(owner), "the owner was written before the crash");
-        Assert.Empty(World.TasksFor(h, person.SalesforceId!));
+        Assert.Empty(World.TasksFor(h, person.CrmId!));
 
         // A new process (the crash) resumes from the ledger.
         await h.RestartAsync();
@@ -154,9 +153,9 @@ public sealed class HandoffEndToEndTests
         Assert.True(resumed.Succeeded, resumed.Error);
         await h.SettleAsync();
 
-        Assert.Equal(owner, World.Lead(h, person.SalesforceId!).OwnerId);
-        var task = Assert.Single(World.TasksFor(h, person.SalesforceId!));
-        Assert.Single(faults.OwnerWrites, w => w.LeadId == person.SalesforceId);
+        Assert.Equal(owner, World.Lead(h, person.CrmId!).OwnerId);
+        var task = Assert.Single(World.TasksFor(h, person.CrmId!));
+        Assert.Single(faults.OwnerWrites, w => w.LeadId == person.CrmId);
         var entry = Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
         Assert.NotNull(entry.CompletedAt);
         // The rep gets the note composed when the crossing began (kept in the ledger), not a generic one.
@@ -177,20 +176,20 @@ public sealed class HandoffEndToEndTests
         await h.SettleAsync();
         var person = (await World.QuietLinkedAsync(h))[0];
         await EngageAsync(h, person, 75);
-        var owner = World.Lead(h, person.SalesforceId!).OwnerId;
+        var owner = World.Lead(h, person.CrmId!).OwnerId;
         Assert.True(IsRep(owner));
 
         var early = await h.FollowUp.RunAsync(h.Connection, CancellationToken.None);
         Assert.Null(early.Error);
-        Assert.Equal(owner, World.Lead(h, person.SalesforceId!).OwnerId);
+        Assert.Equal(owner, World.Lead(h, person.CrmId!).OwnerId);
 
         clock.Advance(TimeSpan.FromDays(4));
         var report = await h.FollowUp.RunAsync(h.Connection, CancellationToken.None);
 
         Assert.Null(report.Error);
         Assert.True(report.Reassigned + report.ManagersNotified >= 1);
-        var lead = World.Lead(h, person.SalesforceId!);
-        var tasks = World.TasksFor(h, person.SalesforceId!);
+        var lead = World.Lead(h, person.CrmId!);
+        var tasks = World.TasksFor(h, person.CrmId!);
         Assert.Equal(2, tasks.Count);
         Assert.NotEqual(owner, lead.OwnerId);
         var entry = Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
@@ -207,12 +206,12 @@ public sealed class HandoffEndToEndTests
         var person = (await World.QuietLinkedAsync(h))[0];
         await EngageAsync(h, person, 75);
 
-        h.Sandbox.Salesforce.SetLeadFields(person.SalesforceId!, new Dictionary<string, object?> { ["Status"] = "Closed - Not Converted" });
+        h.Sandbox.Salesforce.SetLeadFields(person.CrmId!, new Dictionary<string, object?> { ["Status"] = "Closed - Not Converted" });
         var report = await h.FollowUp.RunAsync(h.Connection, CancellationToken.None);
 
         Assert.Null(report.Error);
         Assert.Equal(1, report.Recycled);
-        Assert.Equal(h.Sandbox.Salesforce.MarketingQueueId, World.Lead(h, person.SalesforceId!).OwnerId);
+        Assert.Equal(h.Sandbox.Salesforce.MarketingQueueId, World.Lead(h, person.CrmId!).OwnerId);
         Assert.False((await h.Store.GetLeadAsync(h.Connection.Name, person.LeadKey, CancellationToken.None))!.InSales);
         Assert.True(Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None)).Closed);
     }
@@ -223,7 +222,7 @@ public sealed class HandoffEndToEndTests
         await using var h = await SyncHarness.StartAsync(leads: 400);
         await h.SettleAsync();
         var people = (await World.QuietLinkedAsync(h))
-            .Where(r => World.Lead(h, r.SalesforceId!).Get("NumberOfEmployees") is int n && n < 1000)
+            .Where(r => World.Lead(h, r.CrmId!).Get("NumberOfEmployees") is int n && n < 1000)
             .Take(4)
             .ToList();
         Assert.Equal(4, people.Count);
@@ -237,7 +236,7 @@ public sealed class HandoffEndToEndTests
             }
 
             await EngageAsync(h, people[i], 75);
-            var owner = World.Lead(h, people[i].SalesforceId!).OwnerId!;
+            var owner = World.Lead(h, people[i].CrmId!).OwnerId!;
             Assert.True(IsRep(owner), $"handoff {i} went to {owner}");
             owners.Add(owner);
         }

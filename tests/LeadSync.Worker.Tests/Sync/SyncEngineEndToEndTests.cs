@@ -1,6 +1,5 @@
 using LeadSync.Sandbox.HubSpot;
 using LeadSync.Sync.Engine;
-using LeadSync.Sync.Ports;
 
 namespace LeadSync.Worker.Tests.SyncCycles;
 
@@ -22,12 +21,12 @@ public sealed class SyncEngineEndToEndTests
         var crmEdits = linked.Skip(10).Take(10).ToList();
         foreach (var r in marketingEdits)
         {
-            h.Sandbox.HubSpot.SetProperties(r.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "Marketing edit " + r.HubSpotId });
+            h.Sandbox.HubSpot.SetProperties(r.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "Marketing edit " + r.MarketingId });
         }
 
         foreach (var r in crmEdits)
         {
-            h.Sandbox.Salesforce.SetLeadFields(r.SalesforceId!, new Dictionary<string, object?> { ["Title"] = "CRM edit " + r.SalesforceId, ["Status"] = "Working - Contacted" });
+            h.Sandbox.Salesforce.SetLeadFields(r.CrmId!, new Dictionary<string, object?> { ["Title"] = "CRM edit " + r.CrmId, ["Status"] = "Working - Contacted" });
         }
 
         var report = await h.CycleAsync();
@@ -37,27 +36,27 @@ public sealed class SyncEngineEndToEndTests
 
         foreach (var r in marketingEdits)
         {
-            Assert.Equal("Marketing edit " + r.HubSpotId, World.Sf(h, r.SalesforceId!, "Title"));
+            Assert.Equal("Marketing edit " + r.MarketingId, World.Sf(h, r.CrmId!, "Title"));
         }
 
         foreach (var r in crmEdits)
         {
-            Assert.Equal("CRM edit " + r.SalesforceId, World.Hs(h, r.HubSpotId!, "jobtitle"));
-            Assert.Equal("ATTEMPTED_TO_CONTACT", World.Hs(h, r.HubSpotId!, "hs_lead_status"));
+            Assert.Equal("CRM edit " + r.CrmId, World.Hs(h, r.MarketingId!, "jobtitle"));
+            Assert.Equal("ATTEMPTED_TO_CONTACT", World.Hs(h, r.MarketingId!, "hs_lead_status"));
         }
 
         // Every linked, mapped, open lead mirrors its Salesforce status in HubSpot and carries its score.
         var model = h.Connection.Model;
         var checkedCount = 0;
-        foreach (var r in (await h.LeadRecordsAsync()).Where(r => r.HubSpotId is not null && r.SalesforceId is not null))
+        foreach (var r in (await h.LeadRecordsAsync()).Where(r => r.MarketingId is not null && r.CrmId is not null))
         {
-            var lead = World.Lead(h, r.SalesforceId!);
-            if (lead.IsConverted || lead.Status is null || !model.Statuses.TryFromSalesforce(lead.Status, out var canonical))
+            var lead = World.Lead(h, r.CrmId!);
+            if (lead.IsConverted || lead.Status is null || !model.Statuses.TryFromCrm(lead.Status, out var canonical))
             {
                 continue;
             }
 
-            Assert.Equal(model.Statuses.ToHubSpot(canonical), World.Hs(h, r.HubSpotId!, "hs_lead_status"));
+            Assert.Equal(model.Statuses.ToMarketing(canonical), World.Hs(h, r.MarketingId!, "hs_lead_status"));
             Assert.Equal(r.Score, (int)Convert.ToDouble(lead.Get("Score__c"), System.Globalization.CultureInfo.InvariantCulture));
             checkedCount++;
         }
@@ -77,14 +76,14 @@ public sealed class SyncEngineEndToEndTests
         var report = await h.CycleAsync();
 
         Assert.True(report.Succeeded, report.Error);
-        Assert.True(report.HubSpotRecordsWritten > 50, $"only {report.HubSpotRecordsWritten} HubSpot writes: the scenario needs writes during the read");
+        Assert.True(report.MarketingRecordsWritten > 50, $"only {report.MarketingRecordsWritten} HubSpot writes: the scenario needs writes during the read");
         var records = await h.LeadRecordsAsync();
         var quarantined = await h.Store.ListQuarantineAsync(h.Connection.Name, CancellationToken.None);
-        var seenContacts = records.Select(r => r.HubSpotId).Concat(quarantined.Where(q => q.System == SystemKind.HubSpot).Select(q => q.RecordId))
+        var seenContacts = records.Select(r => r.MarketingId).Concat(quarantined.Where(q => q.System == SystemRole.Marketing).Select(q => q.RecordId))
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var seenLeads = records.Select(r => r.SalesforceId).Concat(quarantined.Where(q => q.System == SystemKind.Salesforce).Select(q => q.RecordId))
+        var seenLeads = records.Select(r => r.CrmId).Concat(quarantined.Where(q => q.System == SystemRole.Crm).Select(q => q.RecordId))
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var quarantinedLeads = quarantined.Where(q => q.System == SystemKind.Salesforce).Select(q => q.RecordId).ToHashSet(StringComparer.Ordinal);
+        var quarantinedLeads = quarantined.Where(q => q.System == SystemRole.Crm).Select(q => q.RecordId).ToHashSet(StringComparer.Ordinal);
 
         // A person blocked by its Salesforce side (e.g. a status no map covers) is quarantined under the lead's id.
         bool BlockedBySalesforce(SandboxContact contact) =>
@@ -108,7 +107,7 @@ public sealed class SyncEngineEndToEndTests
         await using var h = await SyncHarness.StartAsync(leads: 300, postgres: postgres);
         var first = await h.CycleAsync();
         Assert.True(first.Succeeded, first.Error);
-        Assert.True(first.HubSpotRecordsWritten + first.SalesforceRecordsWritten > 0);
+        Assert.True(first.MarketingRecordsWritten + first.CrmRecordsWritten > 0);
 
         await h.SettleAsync();
         var settled = h.Sandbox.Stats;
@@ -120,7 +119,7 @@ public sealed class SyncEngineEndToEndTests
         Assert.Equal(settled.HubSpotWrites, after.HubSpotWrites);
         Assert.Equal(settled.SalesforceWrites, after.SalesforceWrites);
         Assert.Equal(settled.TasksCreated, after.TasksCreated);
-        Assert.Equal(0, quiet1.HubSpotRecordsWritten + quiet1.SalesforceRecordsWritten + quiet2.HubSpotRecordsWritten + quiet2.SalesforceRecordsWritten);
+        Assert.Equal(0, quiet1.MarketingRecordsWritten + quiet1.CrmRecordsWritten + quiet2.MarketingRecordsWritten + quiet2.CrmRecordsWritten);
     }
 
     [Theory]
@@ -139,8 +138,8 @@ public sealed class SyncEngineEndToEndTests
         Assert.True(report.Succeeded, report.Error);
         Assert.InRange(after.HubSpotCalls - before.HubSpotCalls, 0, 2);
         Assert.InRange(after.SalesforceCalls - before.SalesforceCalls, 0, 2);
-        Assert.InRange(report.HubSpotCalls, 0, 2);
-        Assert.InRange(report.SalesforceCalls, 0, 2);
+        Assert.InRange(report.MarketingCalls, 0, 2);
+        Assert.InRange(report.CrmCalls, 0, 2);
     }
 
     [Theory]
@@ -150,14 +149,14 @@ public sealed class SyncEngineEndToEndTests
     {
         await using var h = await SyncHarness.StartAsync(leads: 300, postgres: postgres, overrides: QuietOverlap);
         await h.SettleAsync();
-        var hubSpotMark = await h.Store.GetWatermarkAsync(h.Connection.Name, SystemKind.HubSpot, CancellationToken.None);
-        var salesforceMark = await h.Store.GetWatermarkAsync(h.Connection.Name, SystemKind.Salesforce, CancellationToken.None);
+        var hubSpotMark = await h.Store.GetWatermarkAsync(h.Connection.Name, SystemRole.Marketing, CancellationToken.None);
+        var salesforceMark = await h.Store.GetWatermarkAsync(h.Connection.Name, SystemRole.Crm, CancellationToken.None);
         Assert.NotNull(hubSpotMark);
         Assert.NotNull(salesforceMark);
         var known = (await h.LeadRecordsAsync()).Count;
 
         await h.RestartAsync();
-        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(h.Connection.Name, SystemKind.HubSpot, CancellationToken.None));
+        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(h.Connection.Name, SystemRole.Marketing, CancellationToken.None));
         var before = h.Sandbox.Stats;
         var report = await h.CycleAsync();
         var after = h.Sandbox.Stats;
@@ -166,16 +165,16 @@ public sealed class SyncEngineEndToEndTests
         Assert.Equal(before.HubSpotWrites, after.HubSpotWrites);
         Assert.Equal(before.SalesforceWrites, after.SalesforceWrites);
         Assert.Equal(0, report.LeadsScored);
-        Assert.InRange(report.HubSpotCalls, 0, 2);
+        Assert.InRange(report.MarketingCalls, 0, 2);
         Assert.Equal(known, (await h.LeadRecordsAsync()).Count);
 
         // The world moves while LeadSync is down; the next host picks the change up from the watermark.
         var person = (await World.QuietLinkedAsync(h))[0];
         await h.RestartAsync();
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "Changed while down" });
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "Changed while down" });
         var resumed = await h.CycleAsync();
         Assert.True(resumed.Succeeded, resumed.Error);
-        Assert.Equal("Changed while down", World.Sf(h, person.SalesforceId!, "Title"));
+        Assert.Equal("Changed while down", World.Sf(h, person.CrmId!, "Title"));
     }
 
     [Theory]
@@ -195,8 +194,8 @@ public sealed class SyncEngineEndToEndTests
         Assert.Equal(0, stats.SalesforceWrites);
         Assert.Equal(0, stats.TasksCreated);
         Assert.Empty(await h.LeadRecordsAsync());
-        Assert.Null(await h.Store.GetWatermarkAsync(h.Connection.Name, SystemKind.HubSpot, CancellationToken.None));
-        Assert.Null(await h.Store.GetWatermarkAsync(h.Connection.Name, SystemKind.Salesforce, CancellationToken.None));
+        Assert.Null(await h.Store.GetWatermarkAsync(h.Connection.Name, SystemRole.Marketing, CancellationToken.None));
+        Assert.Null(await h.Store.GetWatermarkAsync(h.Connection.Name, SystemRole.Crm, CancellationToken.None));
         Assert.Empty(await h.Store.ListQuarantineAsync(h.Connection.Name, CancellationToken.None));
         Assert.Null(await h.Store.GetLastSuccessfulCycleAsync(h.Connection.Name, CancellationToken.None));
     }
@@ -220,12 +219,12 @@ public sealed class SyncEngineEndToEndTests
         var person = (await World.QuietLinkedAsync(h))[0];
 
         // Salesforce first, HubSpot after: HubSpot is the most recent edit (Salesforce stamps whole seconds).
-        h.Sandbox.Salesforce.SetLeadFields(person.SalesforceId!, new Dictionary<string, object?> { ["Title"] = crmValue });
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "HS Title" });
+        h.Sandbox.Salesforce.SetLeadFields(person.CrmId!, new Dictionary<string, object?> { ["Title"] = crmValue });
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "HS Title" });
         await h.SettleAsync();
 
-        Assert.Equal(expected, World.Sf(h, person.SalesforceId!, "Title"));
-        Assert.Equal(expected, World.Hs(h, person.HubSpotId!, "jobtitle"));
+        Assert.Equal(expected, World.Sf(h, person.CrmId!, "Title"));
+        Assert.Equal(expected, World.Hs(h, person.MarketingId!, "jobtitle"));
     }
 
     [Fact]
@@ -234,20 +233,20 @@ public sealed class SyncEngineEndToEndTests
         await using var h = await SyncHarness.StartAsync(leads: 200);
         await h.SettleAsync();
         var name = h.Connection.Name;
-        var hubSpotMark = await h.Store.GetWatermarkAsync(name, SystemKind.HubSpot, CancellationToken.None);
+        var hubSpotMark = await h.Store.GetWatermarkAsync(name, SystemRole.Marketing, CancellationToken.None);
         var person = (await World.QuietLinkedAsync(h))[0];
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "After the reset" });
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "After the reset" });
         h.Sandbox.InjectFault("hubspot", 429, 1, "DAILY");
 
         var failed = await h.CycleAsync();
         Assert.False(failed.Succeeded);
         Assert.Contains("DAILY", failed.Error, StringComparison.Ordinal);
-        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemKind.HubSpot, CancellationToken.None));
+        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemRole.Marketing, CancellationToken.None));
 
         // HubSpot writes stay paused until the daily reset, reads do not: a change that needs no HubSpot write goes through.
         var next = await h.CycleAsync();
         Assert.True(next.Succeeded, next.Error);
-        Assert.Equal("After the reset", World.Sf(h, person.SalesforceId!, "Title"));
+        Assert.Equal("After the reset", World.Sf(h, person.CrmId!, "Title"));
     }
 
     [Fact]
@@ -285,12 +284,12 @@ public sealed class SyncEngineEndToEndTests
         }
 
         Assert.True(string.IsNullOrEmpty(World.Hs(h, hubSpotOnly.Id, "salesforceleadid")));
-        Assert.Contains(quarantine, q => q.RecordId == unmapped.Id && q.System == SystemKind.Salesforce && q.Reason.Contains("Legacy - Imported", StringComparison.Ordinal));
+        Assert.Contains(quarantine, q => q.RecordId == unmapped.Id && q.System == SystemRole.Crm && q.Reason.Contains("Legacy - Imported", StringComparison.Ordinal));
         Assert.Equal(unmappedStamp, World.Lead(h, unmapped.Id).SystemModstamp);
 
         // Everyone else went through.
-        Assert.True(report.SalesforceRecordsWritten > 100, $"only {report.SalesforceRecordsWritten} Salesforce records written");
-        Assert.True(report.HubSpotRecordsWritten > 50, $"only {report.HubSpotRecordsWritten} HubSpot records written");
+        Assert.True(report.CrmRecordsWritten > 100, $"only {report.CrmRecordsWritten} Salesforce records written");
+        Assert.True(report.MarketingRecordsWritten > 50, $"only {report.MarketingRecordsWritten} HubSpot records written");
     }
 
     [Fact]
@@ -301,17 +300,17 @@ public sealed class SyncEngineEndToEndTests
         await h.SettleAsync();
         var people = await World.QuietLinkedAsync(h);
         var (failing, passing) = (people[0], people[1]);
-        faults.FailUpdatesOf.Add(failing.SalesforceId!);
-        h.Sandbox.HubSpot.SetProperties(failing.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "Needs a retry" });
-        h.Sandbox.HubSpot.SetProperties(passing.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "Went through" });
+        faults.FailUpdatesOf.Add(failing.CrmId!);
+        h.Sandbox.HubSpot.SetProperties(failing.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "Needs a retry" });
+        h.Sandbox.HubSpot.SetProperties(passing.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "Went through" });
 
         var report = await h.CycleAsync();
         Assert.True(report.Succeeded, report.Error);
-        Assert.Equal("Went through", World.Sf(h, passing.SalesforceId!, "Title"));
-        Assert.NotEqual("Needs a retry", World.Sf(h, failing.SalesforceId!, "Title"));
+        Assert.Equal("Went through", World.Sf(h, passing.CrmId!, "Title"));
+        Assert.NotEqual("Needs a retry", World.Sf(h, failing.CrmId!, "Title"));
         var item = Assert.Single(
             await h.Store.ListQuarantineAsync(h.Connection.Name, CancellationToken.None),
-            q => q.RecordId == failing.SalesforceId);
+            q => q.RecordId == failing.CrmId);
         Assert.Contains("FIELD_CUSTOM_VALIDATION_EXCEPTION", item.Reason, StringComparison.Ordinal);
 
         // The admin fixed the cause and asks for a retry: the next cycle reprocesses the record.
@@ -320,9 +319,9 @@ public sealed class SyncEngineEndToEndTests
         var retried = await h.CycleAsync();
 
         Assert.True(retried.Succeeded, retried.Error);
-        Assert.Equal("Needs a retry", World.Sf(h, failing.SalesforceId!, "Title"));
-        Assert.Equal("Needs a retry", World.Hs(h, failing.HubSpotId!, "jobtitle"));
-        Assert.DoesNotContain(await h.Store.ListQuarantineAsync(h.Connection.Name, CancellationToken.None), q => q.RecordId == failing.SalesforceId);
+        Assert.Equal("Needs a retry", World.Sf(h, failing.CrmId!, "Title"));
+        Assert.Equal("Needs a retry", World.Hs(h, failing.MarketingId!, "jobtitle"));
+        Assert.DoesNotContain(await h.Store.ListQuarantineAsync(h.Connection.Name, CancellationToken.None), q => q.RecordId == failing.CrmId);
     }
 
     [Theory]
@@ -333,24 +332,24 @@ public sealed class SyncEngineEndToEndTests
         await using var h = await SyncHarness.StartAsync(leads: 300);
         await h.SettleAsync();
         var name = h.Connection.Name;
-        var hubSpotMark = await h.Store.GetWatermarkAsync(name, SystemKind.HubSpot, CancellationToken.None);
-        var salesforceMark = await h.Store.GetWatermarkAsync(name, SystemKind.Salesforce, CancellationToken.None);
+        var hubSpotMark = await h.Store.GetWatermarkAsync(name, SystemRole.Marketing, CancellationToken.None);
+        var salesforceMark = await h.Store.GetWatermarkAsync(name, SystemRole.Crm, CancellationToken.None);
         var person = (await World.QuietLinkedAsync(h))[0];
         h.Sandbox.Simulate(percent: 10, seed: 9);
-        h.Sandbox.HubSpot.SetProperties(person.HubSpotId!, new Dictionary<string, string?> { ["jobtitle"] = "After the outage" });
+        h.Sandbox.HubSpot.SetProperties(person.MarketingId!, new Dictionary<string, string?> { ["jobtitle"] = "After the outage" });
 
         h.Sandbox.InjectFault(system, status, count, policy);
         var failed = await h.CycleAsync();
 
         Assert.False(failed.Succeeded);
         Assert.False(string.IsNullOrEmpty(failed.Error));
-        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemKind.HubSpot, CancellationToken.None));
-        Assert.Equal(salesforceMark, await h.Store.GetWatermarkAsync(name, SystemKind.Salesforce, CancellationToken.None));
+        Assert.Equal(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemRole.Marketing, CancellationToken.None));
+        Assert.Equal(salesforceMark, await h.Store.GetWatermarkAsync(name, SystemRole.Crm, CancellationToken.None));
 
         var next = await h.CycleAsync();
         Assert.True(next.Succeeded, next.Error);
-        Assert.Equal("After the outage", World.Sf(h, person.SalesforceId!, "Title"));
-        Assert.NotEqual(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemKind.HubSpot, CancellationToken.None));
+        Assert.Equal("After the outage", World.Sf(h, person.CrmId!, "Title"));
+        Assert.NotEqual(hubSpotMark, await h.Store.GetWatermarkAsync(name, SystemRole.Marketing, CancellationToken.None));
         await h.SettleAsync();
     }
 }

@@ -30,10 +30,10 @@ public static class World
     {
         var records = await h.LeadRecordsAsync();
         return records
-            .Where(r => r.HubSpotId is not null && r.SalesforceId is not null && !r.InSales && r.Score < 55)
+            .Where(r => r.MarketingId is not null && r.CrmId is not null && !r.InSales && r.Score < 55)
             .Where(r =>
             {
-                var lead = Lead(h, r.SalesforceId!);
+                var lead = Lead(h, r.CrmId!);
                 return !lead.IsConverted
                     && lead.OwnerId == h.Sandbox.Salesforce.MarketingQueueId
                     && lead.Status is "Open - Not Contacted" or "Nurturing";
@@ -49,8 +49,8 @@ public static class World
     public static async Task<Dictionary<string, string?>> EngagementForAsync(SyncHarness h, LeadRecord record, int target)
     {
         var model = h.Connection.Model;
-        var contact = (await h.Connection.Marketing.ReadByIdsAsync([record.HubSpotId!], model.HubSpotProperties, CancellationToken.None)).Single();
-        var lead = (await h.Connection.Crm.ReadByIdsAsync([record.SalesforceId!], model.SalesforceFields, CancellationToken.None)).Single();
+        var contact = (await h.Connection.Marketing.ReadByIdsAsync([record.MarketingId!], model.MarketingFields, CancellationToken.None)).Single();
+        var lead = (await h.Connection.Crm.ReadByIdsAsync([record.CrmId!], model.CrmFields, CancellationToken.None)).Single();
         var now = DateTimeOffset.UtcNow;
         var nowIso = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var fixedValues = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -86,7 +86,7 @@ public static class World
                 ["hs_email_click"] = Num(clicks),
                 ["hs_analytics_num_visits"] = Num(visits),
             };
-            var properties = new Dictionary<string, string?>(contact.Properties, StringComparer.Ordinal);
+            var properties = new Dictionary<string, string?>(contact.Fields, StringComparer.Ordinal);
             foreach (var (k, v) in values)
             {
                 properties[k] = v;
@@ -107,10 +107,10 @@ public static class World
 
     public static int ScoreOf(SyncHarness h, LeadRecord record)
     {
-        var contact = h.Sandbox.HubSpot.GetContact(record.HubSpotId!)!;
+        var contact = h.Sandbox.HubSpot.GetContact(record.MarketingId!)!;
         var model = h.Connection.Model;
         var properties = contact.Properties.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
-        var features = model.Scoring.Extract(properties, new Dictionary<string, string?> { ["LeadSource"] = Sf(h, record.SalesforceId!, "LeadSource") });
+        var features = model.Scoring.Extract(properties, new Dictionary<string, string?> { ["LeadSource"] = Sf(h, record.CrmId!, "LeadSource") });
         return model.Scoring.Score(in features, DateTimeOffset.UtcNow).Value;
     }
 
@@ -139,25 +139,29 @@ public sealed class CrmFaults
 
     private sealed class Decorator(ICrmSystem inner, CrmFaults faults) : ICrmSystem
     {
+        public string SystemName => inner.SystemName;
+
+        public CoreFieldNames CoreFields => inner.CoreFields;
+
         public ApiQuota? LastObservedQuota => inner.LastObservedQuota;
 
         public long CallCount => inner.CallCount;
 
         public long ThrottledCount => inner.ThrottledCount;
 
-        public IAsyncEnumerable<IReadOnlyList<CrmLead>> ReadChangedAsync(ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        public IAsyncEnumerable<IReadOnlyList<CrmPerson>> ReadChangedAsync(ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadChangedAsync(since, fields, cancellationToken);
 
-        public Task<IReadOnlyList<CrmLead>> ReadByIdsAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<CrmPerson>> ReadByIdsAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadByIdsAsync(ids, fields, cancellationToken);
 
-        public Task<IReadOnlyList<CrmLead>> ReadByEmailsAsync(IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<CrmPerson>> ReadByEmailsAsync(IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadByEmailsAsync(emails, fields, cancellationToken);
 
-        public async Task<IReadOnlyList<WriteOutcome>> UpdateLeadsAsync(IReadOnlyList<RecordUpdate> updates, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<WriteOutcome>> UpdateAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken)
         {
             var passing = updates.Where(u => !faults.FailUpdatesOf.Contains(u.Id)).ToList();
-            var outcomes = passing.Count == 0 ? [] : await inner.UpdateLeadsAsync(passing, cancellationToken);
+            var outcomes = passing.Count == 0 ? [] : await inner.UpdateAsync(passing, cancellationToken);
             var results = new List<WriteOutcome>(updates.Count);
             var next = 0;
             foreach (var update in updates)
@@ -169,7 +173,7 @@ public sealed class CrmFaults
                 }
 
                 var outcome = outcomes[next++];
-                if (outcome.Success && update.Values.TryGetValue("OwnerId", out var owner) && owner is not null)
+                if (outcome.Success && update.Owner?.OwnerId is { } owner)
                 {
                     lock (faults.OwnerWrites)
                     {
@@ -183,7 +187,7 @@ public sealed class CrmFaults
             return results;
         }
 
-        public Task<IReadOnlyList<WriteOutcome>> CreateLeadsAsync(IReadOnlyList<RecordCreate> creates, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<WriteOutcome>> CreateLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
             inner.CreateLeadsAsync(creates, cancellationToken);
 
         public Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken)
@@ -191,7 +195,7 @@ public sealed class CrmFaults
             if (faults.ThrowOnTaskCalls > 0)
             {
                 faults.ThrowOnTaskCalls--;
-                throw new ExternalApiException(SystemKind.Salesforce, ApiErrorKind.Transient, 503, "SERVER_UNAVAILABLE", "injected: the process died before the Task was created");
+                throw new ExternalApiException(SystemRole.Crm, "Salesforce", ApiErrorKind.Transient, 503, "SERVER_UNAVAILABLE", "injected: the process died before the Task was created");
             }
 
             return inner.CreateTasksAsync(tasks, cancellationToken);
@@ -201,7 +205,7 @@ public sealed class CrmFaults
 
         public Task<IReadOnlyList<CrmQueue>> GetLeadQueuesAsync(CancellationToken cancellationToken) => inner.GetLeadQueuesAsync(cancellationToken);
 
-        public Task<IReadOnlyList<FieldMetadata>> DescribeLeadAsync(CancellationToken cancellationToken) => inner.DescribeLeadAsync(cancellationToken);
+        public Task<IReadOnlyList<FieldMetadata>> GetFieldsAsync(CancellationToken cancellationToken) => inner.GetFieldsAsync(cancellationToken);
 
         public Task<ApiQuota> GetDailyQuotaAsync(CancellationToken cancellationToken) => inner.GetDailyQuotaAsync(cancellationToken);
     }
