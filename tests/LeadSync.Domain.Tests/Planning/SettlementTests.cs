@@ -151,7 +151,7 @@ public sealed class SettlementTests
     }
 
     [Fact]
-    public void Settle_MarketingFailure_KeepsThePreviousMarketingLastSeen()
+    public void Settle_MarketingFailure_KeepsThePreviousLastSeenOfBothSides()
     {
         var (person, record) = HotWithRecord();
         var plan = Planner().Plan(Batch(person) with { Owners = null });
@@ -159,7 +159,26 @@ public sealed class SettlementTests
         var (settlement, _) = Settle(plan, new PersonOutcome(new WriteFailure(SystemRole.Marketing, "PROPERTY_DOESNT_EXIST")));
 
         Assert.Same(record.LastSeenMarketing, settlement.Leads[0].LastSeenMarketing);
+        Assert.Same(record.LastSeenCrm, settlement.Leads[0].LastSeenCrm);
         Assert.Equal((SystemRole.Marketing, MarketingId), (settlement.Quarantine[0].System, settlement.Quarantine[0].RecordId));
+    }
+
+    [Fact]
+    public void Settle_MarketingFailure_TheCrmEditIsPlannedAgainNextCycle()
+    {
+        // A rep changed the title in the CRM; writing it to marketing failed. The next cycle must still carry it over.
+        var contact = Contact(Warm);
+        var seenLead = Lead(score: "70", grade: "A");
+        var lead = Lead(score: "70", grade: "A", title: "Chief Revenue Officer");
+        var person = Person(contact, lead, Record(contact, seenLead));
+        var planner = Planner();
+        var first = planner.Plan(Batch(person));
+        Assert.Equal("Chief Revenue Officer", first.People[0].MarketingWrite!.Fields["jobtitle"]);
+
+        var (settlement, _) = Settle(first, new PersonOutcome(new WriteFailure(SystemRole.Marketing, "RATE_LIMITED")));
+        var again = planner.Plan(Batch(person with { Record = settlement.Leads[0] }));
+
+        Assert.Equal("Chief Revenue Officer", again.People[0].MarketingWrite?.Fields.GetValueOrDefault("jobtitle"));
     }
 
     [Fact]
