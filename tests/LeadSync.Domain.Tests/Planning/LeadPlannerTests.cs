@@ -615,6 +615,34 @@ public sealed class LeadPlannerTests
         Assert.Contains(plan.Reasons, r => r.Contains("a person chose the current owner", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Plan_OwnerAPersonChoseAlreadyRemembered_StillKeptAgainstTheLedger()
+    {
+        // The cycle after a rep took the lead over: the last look already saw the new owner, the ledger still names
+        // the rep LeadSync assigned.
+        var contact = Contact(Quiet, status: "IN_PROGRESS", stage: "salesqualifiedlead", owner: HsAna, title: ColdTitle);
+        var lead = Lead(status: "Marketing Qualified", owner: SomeRep, title: ColdTitle);
+
+        var plan = PlanOne(Person(contact, lead, Record(contact, lead, inSales: true, crossings: 1), [Entry(1, Ana, HsAna)]));
+
+        Assert.False(plan.Released);
+        Assert.True(plan.InSalesAfter);
+        Assert.Contains(plan.Reasons, r => r.Contains("a person chose the current owner", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_OwnerSeenAsFifteenCharacterId_NotTakenForAPersonsChange()
+    {
+        var contact = Contact(Quiet, status: "IN_PROGRESS", stage: "salesqualifiedlead", owner: HsAna, title: ColdTitle);
+        var lead = Lead(status: "Marketing Qualified", owner: Ana, title: ColdTitle);
+        var record = Record(contact, lead, inSales: true, crossings: 1);
+        var seenCrm = new Dictionary<string, string?>(record.LastSeenCrm) { [SeenKeys.Owner] = Ana[..15] };
+
+        var plan = PlanOne(Person(contact, lead, record with { LastSeenCrm = seenCrm }, [Entry(1, Ana[..15], HsAna)]));
+
+        Assert.True(plan.Released);
+    }
+
     // --- release ---
 
     [Fact]
