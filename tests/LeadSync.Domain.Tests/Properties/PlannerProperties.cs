@@ -82,23 +82,25 @@ public static class PlannerCaseArbitrary
         var person =
             from sides in Gen.Frequency((6, Gen.Constant((true, true))), (3, Gen.Constant((true, false))), (1, Gen.Constant((false, true))))
             from demos in Gen.Frequency((2, Gen.Constant(0)), (5, Gen.Constant(1)), (1, Gen.Choose(2, 3)))
-            from views in Gen.Choose(0, 40)
+            from views in Gen.Frequency((1, Gen.Choose(0, 40)), (2, Gen.Choose(22, 40)))
             from marketingStatus in Gen.Elements<string?>("NEW", "IN_PROGRESS", "BAD_TIMING", "OPEN", null, "SOMETHING_CUSTOM")
             from stage in Gen.Elements<string?>(null, "subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "other", "1234567")
             from marketingOwner in Gen.Elements<string?>(null, HsAna, HsBen)
             from crmStatus in Gen.Frequency(
                 (8, Gen.Elements<string?>("Open - Not Contacted", "Marketing Qualified", "Working - Contacted", "Nurturing", "Closed - Not Converted", null)),
                 (1, Gen.Elements<string?>("Working", "Closed - Converted")))
-            from crmOwner in Gen.Elements<string?>(IntegrationUser, IntegrationUser[..15], MarketingQueue, OverflowQueue, Ana, SomeRep, null)
+            from crmOwner in Gen.Frequency(
+                (6, Gen.Elements<string?>(IntegrationUser, IntegrationUser[..15], MarketingQueue, null)),
+                (2, Gen.Elements<string?>(OverflowQueue, Ana, SomeRep)))
             from converted in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
             from linked in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
             from recordKind in Gen.Choose(0, 2)
-            from inSales in Gen.Elements(false, true)
+            from inSales in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
             from crossings in Gen.Choose(0, 2)
             from seenOwnerDiffers in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
             from ledgerKind in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)))
-            from title in Gen.Elements(Vp, "Director", ColdTitle)
-            from country in Gen.Elements("United States", "Germany", "Brazil")
+            from title in Gen.Frequency((3, Gen.Constant(Vp)), (1, Gen.Elements("Director", ColdTitle)))
+            from country in Gen.Frequency((3, Gen.Elements("United States", "Germany")), (1, Gen.Constant("Brazil")))
             from f in fieldArray
             select new PersonCase(sides.Item1, sides.Item2, demos, views, marketingStatus, stage, marketingOwner, crmStatus, crmOwner, converted, linked, recordKind, inSales, crossings, seenOwnerDiffers, ledgerKind, title, country, f);
 
@@ -109,8 +111,8 @@ public static class PlannerCaseArbitrary
             from allowBackward in Gen.Elements(false, true)
             from fallbackTeam in Gen.Elements(false, true)
             from strategy in Gen.Elements(RoutingStrategy.RoundRobin, RoutingStrategy.Weighted, RoutingStrategy.LeastLoaded)
-            from active in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false))).ArrayOf(4)
-            from queue in Gen.Elements(false, true)
+            from active in Gen.Frequency((2, Gen.Constant(true)), (1, Gen.Constant(false))).ArrayOf(4)
+            from queue in Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)))
             from positions in Gen.Choose(0, 7).ArrayOf(2)
             from loads in Gen.Choose(0, 3).ArrayOf(4)
             select new PlannerCase(people, createLead, allowBackward, fallbackTeam, strategy, active, queue, [.. positions.Select(p => (long)p)], loads);
@@ -208,7 +210,8 @@ public sealed class PlannerProperties
         var positionsAdd = plan.RoutingAfter.Positions.Count == teams.Count
             && teams.All(t => plan.RoutingAfter.Positions[t] == snapshot.Routing.Positions.GetValueOrDefault(t) + plan.RoutingAdvances.GetValueOrDefault(t));
         var loadsAdd = plan.RoutingAfter.OpenLeadsByOwner.Count == loads.Count && loads.All(l => plan.RoutingAfter.OpenLeadsByOwner.GetValueOrDefault(l.Key) == l.Value);
-        return (advancesExact.Label("advances") .And(positionsAdd.Label("positions")).And(loadsAdd.Label("loads"))).Label(Render(plan));
+        var kind = expected.Count == 0 ? "no position used" : plan.People.Any(p => p.Blocked is not null && p.Snapshot.Blocked is null && p.Blocked.Reason.StartsWith("no rep", StringComparison.Ordinal)) ? "with a no-rep block" : "routed";
+        return advancesExact.Label("advances").And(positionsAdd.Label("positions")).And(loadsAdd.Label("loads")).Label(Render(plan)).Collect(kind);
     }
 
     [Property]
