@@ -180,7 +180,13 @@ public sealed class LeadPlanner(ConnectionModel model)
         var ownerKind = Classify(person.Crm, owners);
         string? lastOwner = null;
         record?.LastSeenCrm.TryGetValue(SeenKeys.Owner, out lastOwner);
-        var changedByPerson = ownerKind == OwnerKind.Person && !string.IsNullOrEmpty(lastOwner) && !string.Equals(lastOwner, ownerId, StringComparison.Ordinal);
+
+        // A person chose the owner when it changed since the last look, or when it is not the one LeadSync assigned for
+        // the current crossing (the last look already remembers a human's change: that alone would forget it a cycle later).
+        var assigned = person.Ledger.LastOrDefault(e => e.Crossing == draft.CrossingsAfter)?.OwnerId;
+        var changedByPerson = ownerKind == OwnerKind.Person
+            && ((!string.IsNullOrEmpty(lastOwner) && !OwnerClassifier.SameId(lastOwner, ownerId))
+                || (assigned is not null && !OwnerClassifier.SameId(assigned, ownerId)));
 
         var decision = model.Handoff.Decide(new HandoffInput(
             score, draft.Score.Grade, draft.InSalesAfter, draft.Canonical, person.Crm?.IsConverted == true, ownerKind, changedByPerson));

@@ -119,15 +119,15 @@ public static class Settlement
         var crmFailed = failure?.System == SystemRole.Crm;
         var empty = new Dictionary<string, string?>();
 
-        // A person whose writes failed on either side is not settled: remembering the values seen now would make the
-        // next look take the unpropagated edit for the settled state and drop it.
+        // A person whose writes failed on either side is not settled: remembering the values seen now (on either side)
+        // would make the next look take the unpropagated edit for the settled state and drop it.
         var lastSeenMarketing = marketingFailed || crmFailed || person.Marketing is null
             ? record?.LastSeenMarketing ?? empty
             : SeenMarketing(person.Marketing, plan.MarketingWrite);
 
         var crmId = person.Crm?.Id ?? outcome.CreatedCrmId ?? record?.CrmId;
         IReadOnlyDictionary<string, string?> lastSeenCrm;
-        if (crmFailed || (person.Crm is null && outcome.CreatedCrmId is null))
+        if (crmFailed || marketingFailed || (person.Crm is null && outcome.CreatedCrmId is null))
         {
             lastSeenCrm = record?.LastSeenCrm ?? empty;
         }

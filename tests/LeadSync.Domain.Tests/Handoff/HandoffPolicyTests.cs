@@ -192,15 +192,51 @@ public sealed class OwnerClassifierTests
     private const string MarketingQueue = "00G000000000001AAA";
 
     [Theory]
-    [InlineData(null, OwnerKind.None)]
-    [InlineData("", OwnerKind.None)]
-    [InlineData("005000000000001AAA", OwnerKind.IntegrationUser)]
-    [InlineData("005000000000001", OwnerKind.IntegrationUser)]
-    [InlineData("00G000000000001", OwnerKind.MarketingQueue)]
-    [InlineData("00G000000000002AAA", OwnerKind.OtherQueue)]
-    [InlineData("005000000000009AAA", OwnerKind.Person)]
-    public void Classify_OwnerId_Kind(string? ownerId, OwnerKind expected)
+    [InlineData(null, false, OwnerKind.None)]
+    [InlineData("", false, OwnerKind.None)]
+    [InlineData(" ", true, OwnerKind.None)]
+    [InlineData("005000000000001AAA", false, OwnerKind.IntegrationUser)]
+    [InlineData("005000000000001", false, OwnerKind.IntegrationUser)]
+    [InlineData("00G000000000001", true, OwnerKind.MarketingQueue)]
+    [InlineData("00G000000000001AAA", false, OwnerKind.MarketingQueue)]
+    [InlineData("00G000000000002AAA", true, OwnerKind.OtherQueue)]
+    [InlineData("005000000000009AAA", false, OwnerKind.Person)]
+    public void Classify_OwnerId_Kind(string? ownerId, bool ownerIsQueue, OwnerKind expected)
     {
-        Assert.Equal(expected, OwnerClassifier.Classify(ownerId, Integration, MarketingQueue));
+        Assert.Equal(expected, OwnerClassifier.Classify(ownerId, Integration, MarketingQueue, ownerIsQueue));
+    }
+
+    [Theory]
+    [InlineData("00G000000000002AAA", false, OwnerKind.Person)]
+    [InlineData("Q-42", true, OwnerKind.OtherQueue)]
+    [InlineData("user-7", false, OwnerKind.Person)]
+    public void Classify_QueueFlag_DecidesQueueOrPersonNotTheIdPrefix(string ownerId, bool ownerIsQueue, OwnerKind expected)
+    {
+        Assert.Equal(expected, OwnerClassifier.Classify(ownerId, Integration, MarketingQueue, ownerIsQueue));
+    }
+
+    [Fact]
+    public void Classify_NoIntegrationUserOrQueueConfigured_PersonOrQueueByFlag()
+    {
+        Assert.Equal(OwnerKind.Person, OwnerClassifier.Classify("005000000000001AAA", null, null, ownerIsQueue: false));
+        Assert.Equal(OwnerKind.OtherQueue, OwnerClassifier.Classify("00G000000000001AAA", null, null, ownerIsQueue: true));
+    }
+
+    [Theory]
+    [InlineData("005000000000001AAA", "005000000000001", true)]
+    [InlineData("005000000000001", "005000000000001AAA", true)]
+    [InlineData(" 005000000000001AAA ", "005000000000001AAB", true)]
+    [InlineData("005000000000001", "005000000000001", true)]
+    [InlineData("005000000000001", "005000000000002", false)]
+    [InlineData("005000000000001aaa", "005000000000001AAA", true)]
+    [InlineData("00500000000000a", "00500000000000A", false)]
+    [InlineData("short-1", "short-1", true)]
+    [InlineData("short-1", "SHORT-1", false)]
+    [InlineData(null, "005000000000001", false)]
+    [InlineData("005000000000001", null, false)]
+    [InlineData("", "", false)]
+    public void SameId_FifteenOrEighteenCharacters_ComparesTheFirstFifteen(string? a, string? b, bool expected)
+    {
+        Assert.Equal(expected, OwnerClassifier.SameId(a, b));
     }
 }

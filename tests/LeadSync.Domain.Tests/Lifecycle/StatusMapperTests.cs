@@ -1,8 +1,10 @@
+using LeadSync.Domain.Planning;
+
 namespace LeadSync.Domain.Lifecycle.Tests;
 
 public sealed class StatusMapperTests
 {
-    private readonly StatusMapper _mapper = StatusMapper.Create(LifecycleOptions.CreateDefault());
+    private readonly LifecycleMapper<LeadStatus> _mapper = StatusMapper.Create(LifecycleOptions.CreateDefault());
 
     [Theory]
     [InlineData(LeadStatus.New, "Open - Not Contacted", "NEW")]
@@ -14,28 +16,28 @@ public sealed class StatusMapperTests
     [InlineData(LeadStatus.Nurturing, "Nurturing", "BAD_TIMING")]
     public void Mapper_DefaultMap_BothDirectionsPerVocabulary(LeadStatus status, string salesforce, string hubSpot)
     {
-        Assert.Equal(salesforce, _mapper.ToSalesforce(status));
-        Assert.Equal(hubSpot, _mapper.ToHubSpot(status));
-        Assert.True(_mapper.TryFromSalesforce(salesforce, out var fromSalesforce));
-        Assert.True(_mapper.TryFromHubSpot(hubSpot, out var fromHubSpot));
+        Assert.Equal(salesforce, _mapper.ToCrm(status));
+        Assert.Equal(hubSpot, _mapper.ToMarketing(status));
+        Assert.True(_mapper.TryFromCrm(salesforce, out var fromSalesforce));
+        Assert.True(_mapper.TryFromMarketing(hubSpot, out var fromHubSpot));
         Assert.Equal(status, fromSalesforce);
         Assert.Equal(status, fromHubSpot);
     }
 
     [Fact]
-    public void TryFromHubSpot_Alias_ReadsAsCanonicalButIsNeverWritten()
+    public void TryFromMarketing_Alias_ReadsAsCanonicalButIsNeverWritten()
     {
-        Assert.True(_mapper.TryFromHubSpot("OPEN", out var status));
+        Assert.True(_mapper.TryFromMarketing("OPEN", out var status));
         Assert.Equal(LeadStatus.New, status);
-        Assert.Equal("NEW", _mapper.ToHubSpot(LeadStatus.New));
+        Assert.Equal("NEW", _mapper.ToMarketing(LeadStatus.New));
     }
 
     [Theory]
     [InlineData(" open - not contacted ")]
     [InlineData("OPEN - NOT CONTACTED")]
-    public void TryFromSalesforce_CaseAndBlanks_Ignored(string value)
+    public void TryFromCrm_CaseAndBlanks_Ignored(string value)
     {
-        Assert.True(_mapper.TryFromSalesforce(value, out var status));
+        Assert.True(_mapper.TryFromCrm(value, out var status));
         Assert.Equal(LeadStatus.New, status);
     }
 
@@ -45,53 +47,101 @@ public sealed class StatusMapperTests
     [InlineData("")]
     [InlineData(null)]
     [InlineData("NEW")]
-    public void TryFromSalesforce_UnknownValue_ReturnsFalseWithoutGuessing(string? value)
+    public void TryFromCrm_UnknownValue_ReturnsFalseWithoutGuessing(string? value)
     {
-        Assert.False(_mapper.TryFromSalesforce(value, out _));
+        Assert.False(_mapper.TryFromCrm(value, out _));
     }
 
     [Theory]
     [InlineData("OPEN_OPPORTUNITY")]
     [InlineData("Open - Not Contacted")]
     [InlineData(null)]
-    public void TryFromHubSpot_UnknownValue_ReturnsFalse(string? value)
+    public void TryFromMarketing_UnknownValue_ReturnsFalse(string? value)
     {
-        Assert.False(_mapper.TryFromHubSpot(value, out _));
+        Assert.False(_mapper.TryFromMarketing(value, out _));
     }
 
     [Fact]
-    public void ToSalesforce_CanonicalWithoutValue_ThrowsNamingTheMap()
+    public void ToCrm_CanonicalWithoutValue_ThrowsNamingTheMap()
     {
         var options = LifecycleOptions.CreateDefault();
         options.StatusMap.Salesforce.Remove("Nurturing");
         var mapper = StatusMapper.Create(options);
 
-        var error = Assert.Throws<InvalidOperationException>(() => mapper.ToSalesforce(LeadStatus.Nurturing));
+        var error = Assert.Throws<InvalidOperationException>(() => mapper.ToCrm(LeadStatus.Nurturing));
 
-        Assert.Contains("StatusMap:Salesforce", error.Message, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Lifecycle:StatusMap", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Salesforce", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nurturing", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TryFromSalesforce_CustomAliases_Read()
+    public void TryFromCrm_CustomAliases_Read()
     {
         var options = LifecycleOptions.CreateDefault();
         options.StatusMap.SalesforceAliases["Recycled"] = "Nurturing";
         var mapper = StatusMapper.Create(options);
 
-        Assert.True(mapper.TryFromSalesforce("recycled", out var status));
+        Assert.True(mapper.TryFromCrm("recycled", out var status));
         Assert.Equal(LeadStatus.Nurturing, status);
-        Assert.Equal("Nurturing", mapper.ToSalesforce(LeadStatus.Nurturing));
+        Assert.Equal("Nurturing", mapper.ToCrm(LeadStatus.Nurturing));
+    }
+
+    [Theory]
+    [InlineData(SystemRole.Crm, "Working - Engaged", LeadStatus.Engaged)]
+    [InlineData(SystemRole.Marketing, "CONNECTED", LeadStatus.Engaged)]
+    [InlineData(SystemRole.Marketing, " open ", LeadStatus.New)]
+    public void TryRead_ByRole_SameAsTheRoleMethods(SystemRole system, string value, LeadStatus expected)
+    {
+        Assert.True(_mapper.TryRead(system, value, out var status));
+        Assert.Equal(expected, status);
+        var viaRole = system == SystemRole.Crm ? _mapper.TryFromCrm(value, out var other) : _mapper.TryFromMarketing(value, out other);
+        Assert.True(viaRole);
+        Assert.Equal(status, other);
     }
 
     [Fact]
-    public void TryFromHubSpot_Repeatedly_AllocatesNothing()
+    public void TryRead_OtherRolesValue_ReturnsFalse()
     {
-        _mapper.TryFromHubSpot(" CONNECTED ", out _);
+        Assert.False(_mapper.TryRead(SystemRole.Marketing, "Working - Engaged", out _));
+        Assert.False(_mapper.TryRead(SystemRole.Crm, "CONNECTED", out _));
+    }
+
+    [Fact]
+    public void TryWrite_ByRole_PrimaryValueOfThatRole()
+    {
+        Assert.True(_mapper.TryWrite(SystemRole.Crm, LeadStatus.Qualified, out var crm));
+        Assert.True(_mapper.TryWrite(SystemRole.Marketing, LeadStatus.Qualified, out var marketing));
+        Assert.Equal("Marketing Qualified", crm);
+        Assert.Equal("IN_PROGRESS", marketing);
+        Assert.Equal(crm, _mapper.Write(SystemRole.Crm, LeadStatus.Qualified));
+        Assert.Equal(marketing, _mapper.Write(SystemRole.Marketing, LeadStatus.Qualified));
+    }
+
+    [Fact]
+    public void ToMarketing_CanonicalWithoutValue_ThrowsNamingTheMapAndTheRole()
+    {
+        var options = LifecycleOptions.CreateDefault();
+        options.StatusMap.HubSpot.Remove("Nurturing");
+        var mapper = StatusMapper.Create(options);
+
+        Assert.False(mapper.TryWrite(SystemRole.Marketing, LeadStatus.Nurturing, out _));
+        var error = Assert.Throws<InvalidOperationException>(() => mapper.ToMarketing(LeadStatus.Nurturing));
+
+        Assert.Contains("LeadSync:Lifecycle:StatusMap", error.Message, StringComparison.Ordinal);
+        Assert.Contains("marketing", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Nurturing", mapper.ToCrm(LeadStatus.Nurturing));
+    }
+
+    [Fact]
+    public void TryFromMarketing_Repeatedly_AllocatesNothing()
+    {
+        _mapper.TryFromMarketing(" CONNECTED ", out _);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var hits = 0;
         for (var i = 0; i < 1000; i++)
         {
-            hits += _mapper.TryFromHubSpot(" CONNECTED ", out _) && _mapper.ToSalesforce(LeadStatus.Engaged).Length > 0 ? 1 : 0;
+            hits += _mapper.TryFromMarketing(" CONNECTED ", out _) && _mapper.ToCrm(LeadStatus.Engaged).Length > 0 ? 1 : 0;
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -101,7 +151,7 @@ public sealed class StatusMapperTests
 
 public sealed class StageMapperTests
 {
-    private readonly StageMapper _mapper = StageMapper.Create(LifecycleOptions.CreateDefault());
+    private readonly LifecycleMapper<LifecycleStage> _mapper = StageMapper.Create(LifecycleOptions.CreateDefault());
 
     [Theory]
     [InlineData(LifecycleStage.Subscriber, "subscriber")]
@@ -112,10 +162,10 @@ public sealed class StageMapperTests
     [InlineData(LifecycleStage.Customer, "customer")]
     [InlineData(LifecycleStage.Evangelist, "evangelist")]
     [InlineData(LifecycleStage.Other, "other")]
-    public void Mapper_DefaultHubSpotMap_BothDirections(LifecycleStage stage, string hubSpot)
+    public void Mapper_DefaultMarketingMap_BothDirections(LifecycleStage stage, string hubSpot)
     {
-        Assert.Equal(hubSpot, _mapper.ToHubSpot(stage));
-        Assert.True(_mapper.TryFromHubSpot(hubSpot, out var read));
+        Assert.Equal(hubSpot, _mapper.ToMarketing(stage));
+        Assert.True(_mapper.TryFromMarketing(hubSpot, out var read));
         Assert.Equal(stage, read);
     }
 
@@ -123,28 +173,40 @@ public sealed class StageMapperTests
     [InlineData("1234567")]
     [InlineData("")]
     [InlineData(null)]
-    public void TryFromHubSpot_UnknownOrCustomStageId_ReturnsFalse(string? value)
+    public void TryFromMarketing_UnknownOrCustomStageId_ReturnsFalse(string? value)
     {
-        Assert.False(_mapper.TryFromHubSpot(value, out _));
+        Assert.False(_mapper.TryFromMarketing(value, out _));
     }
 
     [Fact]
-    public void TryToSalesforce_NoSalesforceStageField_ReturnsFalse()
+    public void TryWrite_NoCrmStageField_ReturnsFalse()
     {
-        Assert.False(_mapper.TryToSalesforce(LifecycleStage.Lead, out _));
-        Assert.False(_mapper.TryFromSalesforce("lead", out _));
+        Assert.False(_mapper.TryWrite(SystemRole.Crm, LifecycleStage.Lead, out _));
+        Assert.False(_mapper.TryFromCrm("lead", out _));
     }
 
     [Fact]
-    public void TryToSalesforce_OrgMapsStages_ReturnsValue()
+    public void TryWrite_OrgMapsCrmStages_ReturnsValue()
     {
         var options = LifecycleOptions.CreateDefault();
         options.StageMap.Salesforce["MarketingQualifiedLead"] = "MQL";
         var mapper = StageMapper.Create(options);
 
-        Assert.True(mapper.TryToSalesforce(LifecycleStage.MarketingQualifiedLead, out var value));
+        Assert.True(mapper.TryWrite(SystemRole.Crm, LifecycleStage.MarketingQualifiedLead, out var value));
         Assert.Equal("MQL", value);
-        Assert.True(mapper.TryFromSalesforce("mql", out var stage));
+        Assert.True(mapper.TryFromCrm("mql", out var stage));
         Assert.Equal(LifecycleStage.MarketingQualifiedLead, stage);
+    }
+
+    [Fact]
+    public void ToMarketing_StageWithoutValue_ThrowsNamingTheStageMap()
+    {
+        var options = LifecycleOptions.CreateDefault();
+        options.StageMap.HubSpot.Remove("Evangelist");
+        var mapper = StageMapper.Create(options);
+
+        var error = Assert.Throws<InvalidOperationException>(() => mapper.ToMarketing(LifecycleStage.Evangelist));
+
+        Assert.Contains("LeadSync:Lifecycle:StageMap", error.Message, StringComparison.Ordinal);
     }
 }

@@ -371,13 +371,25 @@ public sealed class RouterTests
         Assert.Equal("005new", directory.FindUser(" REP@example.com")!.Id);
     }
 
-    [Theory]
-    [InlineData("ada@example.com", "a***@example.com")]
-    [InlineData("  bob.smith@example.org ", "b***@example.org")]
-    [InlineData("nonsense", "***")]
-    [InlineData(null, "(no email)")]
-    public void Mask_Email_HidesLocalPart(string? email, string expected)
+    [Fact]
+    public void RepDirectory_IsQueue_OnlyListedQueueIds()
     {
-        Assert.Equal(expected, EmailMask.Mask(email));
+        var directory = new RepDirectory([new("005a", "a@example.com", true)], [], [new QueueInfo("00Gq1", "Marketing_Nurture"), new QueueInfo("Q-2", "Sales_Overflow")]);
+
+        Assert.True(directory.IsQueue("00Gq1"));
+        Assert.True(directory.IsQueue("Q-2"));
+        Assert.False(directory.IsQueue("00Gother"));
+        Assert.False(directory.IsQueue("005a"));
+        Assert.False(directory.IsQueue(null));
+    }
+
+    [Fact]
+    public void RepDirectory_BlankEmails_NeverMatched()
+    {
+        var directory = new RepDirectory([new("005blank", "  ", true), new("005null", null, true)], [new("hs-blank", "", false)]);
+
+        Assert.Null(directory.FindUser(""));
+        Assert.Null(directory.FindUser(null));
+        Assert.Null(directory.FindOwner("  "));
     }
 }
