@@ -1,3 +1,4 @@
+using LeadSync.Domain.Handoff;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -323,6 +324,22 @@ internal sealed partial class CycleRun
 
         var current = work.Select(w => w.Entry).ToList();
         var quarantine = new List<QuarantineItem>();
+
+        // What the crash left is read back, not guessed: a lead that already has the crossing's owner needs no write.
+        var unsure = Indexes(current, e => !e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten));
+        if (unsure.Count > 0)
+        {
+            var leads = (await _connection.Crm.ReadByIdsAsync(unsure.Select(i => work[i].CrmLeadId).Distinct(StringComparer.Ordinal).ToList(), [], cancellationToken))
+                .ToDictionary(l => l.Id, StringComparer.Ordinal);
+            foreach (var i in unsure)
+            {
+                if (leads.TryGetValue(work[i].CrmLeadId, out var lead) && OwnerClassifier.SameId(lead.OwnerId, current[i].OwnerId))
+                {
+                    current[i] = current[i] with { StepsDone = current[i].StepsDone | AssignmentSteps.CrmOwnerWritten, OwnerWrittenAt = current[i].OwnerWrittenAt ?? now };
+                }
+            }
+        }
+
         var owner = Indexes(current, e => !e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten));
         if (owner.Count > 0)
         {
