@@ -120,6 +120,25 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
         return leads;
     }
 
+    /// <summary>Leads whose cross-reference field (the schema's MarketingIdField) is one of <paramref name="marketingIds"/>.</summary>
+    public async Task<IReadOnlyList<CrmPerson>> ReadByMarketingIdsAsync(
+        IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    {
+        var fieldList = LeadFieldList(fields);
+        var leads = new List<CrmPerson>();
+        var quoted = marketingIds
+            .Where(id => !string.IsNullOrWhiteSpace(id) && !id.Any(char.IsControl))
+            .Distinct(StringComparer.Ordinal)
+            .Select(Soql.Quote);
+        foreach (var chunk in ChunkByLength(quoted))
+        {
+            var soql = $"SELECT {fieldList} FROM Lead WHERE {Schema.MarketingIdField} IN ({string.Join(", ", chunk)})";
+            leads.AddRange(await QueryAllAsync(soql, ToPerson, cancellationToken));
+        }
+
+        return leads;
+    }
+
     /// <summary>
     /// sObject Collections PATCH (200 per call, allOrNone=false, Sforce-Auto-Assign: FALSE so the org's assignment rule
     /// does not take the owner back). Empty updates are not sent and succeed.

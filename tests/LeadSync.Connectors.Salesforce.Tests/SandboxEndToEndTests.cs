@@ -70,6 +70,21 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadByMarketingIdsAsync_LinkSetOnTheLead_FindsItByTheCrossReference()
+    {
+        var leads = sandbox.Salesforce.ListLeads().Where(l => !l.IsConverted).Take(2).ToList();
+        await Crm.UpdateAsync(
+            [new CrmUpdate(leads[0].Id, new Dictionary<string, string?>(), MarketingId: "90001"), new CrmUpdate(leads[1].Id, new Dictionary<string, string?>(), MarketingId: "90002")],
+            CancellationToken.None);
+
+        var found = await Crm.ReadByMarketingIdsAsync(["90001", "90002", "99999", "x' OR Id != '"], [], CancellationToken.None);
+
+        Assert.Equal(
+            [(leads[0].Id, "90001"), (leads[1].Id, "90002")],
+            found.Select(l => (l.Id, l.MarketingId!)).OrderBy(x => x.Item2, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task UpdateThenRead_ByIdAndByEmail_SeesTheWriteAndTaskIsCreated()
     {
         var lead = sandbox.Salesforce.ListLeads().First(l => !l.IsConverted && !string.IsNullOrEmpty(l.Email));

@@ -56,6 +56,8 @@ internal sealed class EngineFakes : IDisposable
         Crm.ReadByIdsAsync(default!, default!, default).ReturnsForAnyArgs(c =>
             (IReadOnlyList<CrmPerson>)(c.ArgAt<IReadOnlyCollection<string>>(0) ?? []).Where(CrmLeads.ContainsKey).Select(id => CrmLeads[id]).ToList());
         Crm.ReadByEmailsAsync(default!, default!, default).ReturnsForAnyArgs(c => (IReadOnlyList<CrmPerson>)ByEmail(CrmLeads.Values, (c.ArgAt<IReadOnlyCollection<string>>(0) ?? [])));
+        Crm.ReadByMarketingIdsAsync(default!, default!, default).ReturnsForAnyArgs(c =>
+            (IReadOnlyList<CrmPerson>)CrmLeads.Values.Where(l => l.MarketingId is { } id && (c.ArgAt<IReadOnlyCollection<string>>(0) ?? []).Contains(id)).ToList());
         Crm.UpdateAsync(default!, default).ReturnsForAnyArgs(c => (IReadOnlyList<WriteOutcome>)(c.ArgAt<IReadOnlyList<CrmUpdate>>(0) ?? []).Select(Apply).ToList());
         Crm.CreateLeadsAsync(default!, default).ReturnsForAnyArgs(c => (IReadOnlyList<WriteOutcome>)(c.ArgAt<IReadOnlyList<CrmLeadCreate>>(0) ?? []).Select(Create).ToList());
         Crm.CreateTasksAsync(default!, default).ReturnsForAnyArgs(c => (IReadOnlyList<WriteOutcome>)(c.ArgAt<IReadOnlyList<CrmTask>>(0) ?? []).Select(Create).ToList());

@@ -54,6 +54,25 @@ public sealed class MatchingTests
     }
 
     [Fact]
+    public async Task RunCycleAsync_HotPersonLinkedOnlyOnCrmSide_HandsOffThatLeadInsteadOfCreatingASecond()
+    {
+        using var f = new EngineFakes();
+        f.AddMarketing(EngineFakes.Contact("103", "alan@example.com", Modified, ("tier", "hot")));
+        f.AddCrm(EngineFakes.Lead("00Q3", "turing@example.com", Modified.AddMinutes(-1)) with { MarketingId = "103" });
+
+        var report = await f.RunAsync();
+
+        Assert.True(report.Succeeded, report.Error);
+        await f.Crm.DidNotReceiveWithAnyArgs().CreateLeadsAsync(default!, default);
+        Assert.Equal(0, report.Quarantined);
+        var record = Assert.Single(f.Store.Leads);
+        Assert.Equal(("103", "00Q3"), (record.MarketingId, record.CrmId));
+        var entry = Assert.Single(f.Store.Ledger);
+        Assert.Equal("00Q3", entry.CrmLeadId);
+        Assert.Equal(1, report.LeadsScored);
+    }
+
+    [Fact]
     public async Task RunCycleAsync_PersonOnBothPages_DecidedOnce()
     {
         using var f = new EngineFakes();

@@ -56,6 +56,11 @@ internal sealed class BatchGatherer(
         }
 
         await AttachCounterpartsAsync(people, side, other, cancellationToken);
+        if (side == SystemRole.Marketing)
+        {
+            await AttachLinkedFromCrmSideAsync(people, now, cancellationToken);
+        }
+
         await RekeyByCounterpartRecordAsync(people, side, other, cancellationToken);
         people = people.Where(p => p.Keep).ToList();
         if (people.Count == 0)
@@ -178,6 +183,42 @@ internal sealed class BatchGatherer(
             {
                 person.Attach(contact);
             }
+        }
+    }
+
+    /// <summary>
+    /// A marketing person about to be handed to sales with no CRM lead found by link or email may still have one that
+    /// carries the link only on the CRM side (a rep set it, or the email differs): look for it before a second lead is
+    /// created. Only people at the threshold are looked up, so a quiet page costs no call.
+    /// </summary>
+    private async Task AttachLinkedFromCrmSideAsync(List<Candidate> people, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var orphans = people
+            .Where(p => p.Crm is null && p.Blocked is null && planner.NeedsOwners([p.ToSnapshot([])], now))
+            .ToList();
+        if (orphans.Count == 0)
+        {
+            return;
+        }
+
+        var linked = (await connection.Crm.ReadByMarketingIdsAsync(orphans.Select(p => p.Subject.Id).ToList(), Model.CrmFields, cancellationToken))
+            .Where(l => l.MarketingId is not null)
+            .GroupBy(l => l.MarketingId!.Trim(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var person in orphans)
+        {
+            if (!linked.TryGetValue(person.Subject.Id, out var leads))
+            {
+                continue;
+            }
+
+            if (Ambiguity(leads) is { } reason)
+            {
+                person.Block(new Blocked(SystemRole.Marketing, person.Subject.Id, reason.Replace("share this email", "carry this marketing id as their link", StringComparison.Ordinal)));
+                continue;
+            }
+
+            person.Attach(leads.Find(l => !l.IsConverted) ?? leads[0]);
         }
     }
 

@@ -20,6 +20,13 @@ public interface ICrmSystem : IApiTraffic
     Task<IReadOnlyList<CrmPerson>> ReadByEmailsAsync(
         IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Leads whose cross-reference names one of the given marketing ids: the link a rep or the CRM's own connector set,
+    /// found before LeadSync would create a second lead for the same person.
+    /// </summary>
+    Task<IReadOnlyList<CrmPerson>> ReadByMarketingIdsAsync(
+        IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
+
     /// <summary>Batched updates without the CRM's own assignment rules; one outcome per input, in order.</summary>
     Task<IReadOnlyList<WriteOutcome>> UpdateAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken);
 

@@ -158,6 +158,9 @@ public sealed class CrmFaults
         public Task<IReadOnlyList<CrmPerson>> ReadByEmailsAsync(IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadByEmailsAsync(emails, fields, cancellationToken);
 
+        public Task<IReadOnlyList<CrmPerson>> ReadByMarketingIdsAsync(IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+            inner.ReadByMarketingIdsAsync(marketingIds, fields, cancellationToken);
+
         public async Task<IReadOnlyList<WriteOutcome>> UpdateAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken)
         {
             var passing = updates.Where(u => !faults.FailUpdatesOf.Contains(u.Id)).ToList();
