@@ -92,11 +92,15 @@ public static class SyncCommand
                         io.Out.WriteLine($"quarantined {notice.System} {notice.RecordId}: {notice.Reason}");
                     }
 
-                    io.Out.WriteLine($"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + report.Error)} {SyncEngine.Summarize(report)}");
+                    io.Out.WriteLine(report.Skipped
+                        ? $"{report.Connection}: SKIPPED: {report.Error}"
+                        : $"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + report.Error)} {SyncEngine.Summarize(report)}");
                 }
             }
 
-            return reports.TrueForAll(r => r.Succeeded) ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+            return !reports.TrueForAll(r => r.Succeeded) ? ExitCodes.RuntimeFailure
+                : reports.Exists(r => r.Skipped) ? ExitCodes.CycleSkipped
+                : ExitCodes.Success;
         });
         return command;
     }
