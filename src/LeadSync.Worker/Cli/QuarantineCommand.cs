@@ -44,7 +44,7 @@ public static class QuarantineCommand
                 table.Add(
                     item.Id.ToString(CultureInfo.InvariantCulture), item.System.ToString(), item.RecordId,
                     item.Attempts.ToString(CultureInfo.InvariantCulture), item.FirstSeenAt.ToString("u", CultureInfo.InvariantCulture),
-                    item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, item.Reason);
+                    item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, ConsoleText.Reason(item.Reason));
             }
 
             io.Out.Write(table.ToString());

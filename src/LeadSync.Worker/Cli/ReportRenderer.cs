@@ -44,10 +44,10 @@ public static class ReportRenderer
         var text = new System.Text.StringBuilder();
         foreach (var change in changes)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{change.MaskedEmail ?? change.LeadKey} (score {change.ScoreAfter}, grade {change.Grade})");
+            text.Append(CultureInfo.InvariantCulture, $"{ConsoleText.Escape(change.MaskedEmail ?? change.LeadKey)} (score {change.ScoreAfter}, grade {change.Grade})");
             if (change.AssignedTo is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $" → would be assigned to {change.AssignedTo}");
+                text.Append(CultureInfo.InvariantCulture, $" → would be assigned to {ConsoleText.Escape(change.AssignedTo)}");
             }
 
             text.AppendLine();
@@ -68,5 +68,6 @@ public static class ReportRenderer
     public static string Arrow(string? before, string? after) =>
         after is null || string.Equals(before, after, StringComparison.Ordinal) ? before ?? "-" : $"{before ?? "-"} → {after}";
 
-    private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(cleared)" : value.Contains('@', StringComparison.Ordinal) ? EmailMask.Mask(value)! : value;
+    private static string Show(string? value) =>
+        string.IsNullOrEmpty(value) ? "(cleared)" : ConsoleText.Escape(value.Contains('@', StringComparison.Ordinal) ? EmailMask.Mask(value)! : value);
 }

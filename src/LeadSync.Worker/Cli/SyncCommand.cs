@@ -89,12 +89,12 @@ public static class SyncCommand
 
                     foreach (var notice in report.QuarantineNotices.Take(20))
                     {
-                        io.Out.WriteLine($"quarantined {notice.System} {notice.RecordId}: {notice.Reason}");
+                        io.Out.WriteLine($"quarantined {notice.System} {ConsoleText.Escape(notice.RecordId)}: {ConsoleText.Reason(notice.Reason)}");
                     }
 
                     io.Out.WriteLine(report.Skipped
                         ? $"{report.Connection}: SKIPPED: {report.Error}"
-                        : $"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + report.Error)} {SyncEngine.Summarize(report)}");
+                        : $"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + ConsoleText.Reason(report.Error))} {SyncEngine.Summarize(report)}");
                 }
             }
 

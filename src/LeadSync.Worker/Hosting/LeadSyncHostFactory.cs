@@ -76,6 +76,10 @@ public static class LeadSyncHostFactory
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
+
+        // HttpClient's default logging puts every request header (bearer tokens) into structured properties: replaced.
+        services.TryAddSingleton<Logging.HttpCallLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.HttpCallLogger>());
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>(sp => new SyncMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ReferenceDataCache>();
