@@ -160,7 +160,11 @@ public sealed class SqliteStateStore : SqlStateStore, IDisposable
         }
     }
 
-    /// <summary>Creates the directory (0700) and file (0600) before SQLite does, so the state is never world-readable.</summary>
+    /// <summary>
+    /// Creates the directory (0700) and file (0600) before SQLite does, so the state is never world-readable. An existing
+    /// file that is not a SQLite database (a mistyped path such as /etc/passwd) is refused before anything touches it,
+    /// and every failure names the state path.
+    /// </summary>
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await _prepareGate.WaitAsync(cancellationToken);
@@ -171,54 +175,85 @@ public sealed class SqliteStateStore : SqlStateStore, IDisposable
                 return;
             }
 
-            var directory = Path.GetDirectoryName(FilePath);
-            if (!OperatingSystem.IsWindows())
-            {
-                if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-                {
-                    Directory.CreateDirectory(directory, OwnerOnlyDirectory);
-                }
-
-                if (!File.Exists(FilePath))
-                {
-                    // CreateNew with a create mode: the file never exists with looser permissions, even briefly.
-                    try
-                    {
-                        using var stream = new FileStream(FilePath, new FileStreamOptions
-                        {
-                            Mode = FileMode.CreateNew,
-                            Access = FileAccess.Write,
-                            UnixCreateMode = OwnerOnlyFile,
-                        });
-                    }
-                    catch (IOException) when (File.Exists(FilePath))
-                    {
-                        // Another process created it first; the mode is fixed below either way.
-                    }
-                }
-
-                File.SetUnixFileMode(FilePath, OwnerOnlyFile);
-            }
-            else if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            await using (var connection = new SqliteConnection(_connectionString))
-            {
-                await connection.OpenAsync(cancellationToken);
-
-                // WAL is a property of the file: set once, readers then never block the writer.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-            }
-
+            await PrepareFileAsync(cancellationToken);
             _prepared = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException && ex is not StateFileException)
+        {
+            throw new StateFileException(FilePath, ex is SqliteException sqlite ? sqlite.Message.Replace("SQLite Error ", "error ", StringComparison.Ordinal) : ex.Message, ex);
         }
         finally
         {
             _prepareGate.Release();
         }
+    }
+
+    private async Task PrepareFileAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(FilePath))
+        {
+            throw new StateFileException(FilePath, "it is a directory");
+        }
+
+        if (File.Exists(FilePath) && !HasSqliteHeader(FilePath))
+        {
+            throw new StateFileException(FilePath, "the file exists and is not a SQLite database (left untouched)");
+        }
+
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!OperatingSystem.IsWindows())
+        {
+            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+            }
+
+            if (!File.Exists(FilePath))
+            {
+                // CreateNew with a create mode: the file never exists with looser permissions, even briefly.
+                try
+                {
+                    using var stream = new FileStream(FilePath, new FileStreamOptions
+                    {
+                        Mode = FileMode.CreateNew,
+                        Access = FileAccess.Write,
+                        UnixCreateMode = OwnerOnlyFile,
+                    });
+                }
+                catch (IOException) when (File.Exists(FilePath))
+                {
+                    // Another process created it first; the mode is fixed below either way.
+                }
+            }
+
+            File.SetUnixFileMode(FilePath, OwnerOnlyFile);
+        }
+        else if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using (var connection = new SqliteConnection(_connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // WAL is a property of the file: set once, readers then never block the writer.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>Empty (just created) or starting with SQLite's 16-byte magic.</summary>
+    private static bool HasSqliteHeader(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length == 0)
+        {
+            return true;
+        }
+
+        Span<byte> header = stackalloc byte[16];
+        return stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) == 16 && header.SequenceEqual("SQLite format 3\0"u8);
     }
 
     private sealed record LeaseRow(LeaseHolder Holder, string LeaseId, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt);

@@ -8,18 +8,11 @@ public static class SandboxCommand
 {
     public static Command Create(CommandIo io)
     {
-        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5099 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535");
-            }
-        });
+        var port = DemoCommand.Bounded("--port", "Port on 127.0.0.1 (0 picks a free one)", 5099, 0, 65535);
         var leads = DemoCommand.LeadsOption();
         var seed = DemoCommand.SeedOption();
-        var hubSpotRate = new Option<int>("--hubspot-rate") { Description = "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", DefaultValueFactory = _ => 100 };
-        var searchRate = new Option<int>("--search-rate") { Description = "HubSpot search requests per second (published: 4; 0 disables the limit)", DefaultValueFactory = _ => 4 };
+        var hubSpotRate = DemoCommand.Bounded("--hubspot-rate", "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", 100, 0, 100_000);
+        var searchRate = DemoCommand.Bounded("--search-rate", "HubSpot search requests per second (published: 4; 0 disables the limit)", 4, 0, 10_000);
         var command = new Command(
             "sandbox",
             "Serve the stateful HubSpot and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")

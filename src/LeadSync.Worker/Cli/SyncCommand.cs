@@ -56,11 +56,13 @@ public static class SyncCommand
                 return ExitCodes.InvalidInput;
             }
 
-            await store.MigrateAsync(ct);
-            if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, selected, io.Error, ct))
+            // Checked before the state is touched: wrong credentials or rules leave no database behind.
+            if (await LiveConfigurationCheck.RunAsync(loaded.Settings, selected, io.Error, ct) is var live and not ExitCodes.Success)
             {
-                return ExitCodes.InvalidInput;
+                return live;
             }
+
+            await store.MigrateAsync(ct);
 
             var mode = parse.GetValue(dryRun) ? CycleMode.DryRun : parse.GetValue(reconcile) ? CycleMode.Reconcile : CycleMode.Incremental;
             var reports = new List<CycleReport>();

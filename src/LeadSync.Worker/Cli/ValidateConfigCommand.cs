@@ -32,9 +32,9 @@ public static class ValidateConfigCommand
             if (parse.GetValue(live))
             {
                 using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
-                if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, host.Services.GetRequiredService<ConnectionRegistry>().All, io.Error, ct))
+                if (await LiveConfigurationCheck.RunAsync(loaded.Settings, host.Services.GetRequiredService<ConnectionRegistry>().All, io.Error, ct) is var result and not ExitCodes.Success)
                 {
-                    return ExitCodes.InvalidInput;
+                    return result;
                 }
             }
 
