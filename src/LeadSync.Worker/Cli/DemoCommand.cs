@@ -28,6 +28,24 @@ public static class DemoCommand
         return command;
     }
 
+    /// <summary>A probability option (0 to 1, default 0), read from its token like <see cref="Bounded"/>.</summary>
+    internal static Option<double> Probability(string name, string description) => new(name)
+    {
+        Description = $"{description} (0–1, default 0)",
+        DefaultValueFactory = _ => 0,
+        CustomParser = r =>
+        {
+            var token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "0";
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1 || double.IsNaN(value))
+            {
+                r.AddError($"{name} must be a probability from 0 to 1 (got '{token}')");
+                return 0;
+            }
+
+            return value;
+        },
+    };
+
     /// <summary>
     /// A whole-number option with its range. The token is read here, so a value that is not a number or does not fit
     /// (2147483648) is one line of error like a value out of range, never the parser's exception.

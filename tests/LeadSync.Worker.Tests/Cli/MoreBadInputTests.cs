@@ -10,6 +10,8 @@ public sealed class MoreBadInputTests
     [InlineData("demo", "--cycles", "lots", "--cycles must be a whole number between 1 and 100 (got 'lots')")]
     [InlineData("sandbox", "--hubspot-rate", "-5", "--hubspot-rate must be a whole number between 0 and 100000 (got '-5')")]
     [InlineData("sandbox", "--port", "70000", "--port must be a whole number between 0 and 65535 (got '70000')")]
+    [InlineData("sandbox", "--fault-503", "2", "--fault-503 must be a probability from 0 to 1 (got '2')")]
+    [InlineData("sandbox", "--latency-ms", "-1", "--latency-ms must be a whole number between 0 and 60000 (got '-1')")]
     public async Task NumberOption_OutOfRangeOrNotANumber_OneLineExitTwo(string command, string option, string value, string expected)
     {
         var (exit, output, error) = await CliRunner.RunAsync(command, option, value);
