@@ -26,15 +26,15 @@ public static class SandboxCommand
         {
             port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(fault429) + result.GetValue(fault503) + result.GetValue(faultTruncated) + result.GetValue(faultLost) > 1)
-            {
-                result.AddError("the --fault-… shares add up to more than 1");
-            }
-        });
         command.SetAction(async (parse, ct) =>
         {
+            // Checked here, not in a validator: reading an option that failed to parse throws there.
+            if (parse.GetValue(fault429) + parse.GetValue(fault503) + parse.GetValue(faultTruncated) + parse.GetValue(faultLost) > 1)
+            {
+                await io.Error.WriteLineAsync("error: the --fault-… shares add up to more than 1");
+                return ExitCodes.InvalidInput;
+            }
+
             await using var sandbox = await SandboxServer.StartAsync(
                 new SandboxOptions
                 {
