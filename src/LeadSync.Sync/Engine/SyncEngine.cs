@@ -39,7 +39,7 @@ public sealed partial class SyncEngine(
             {
                 // Said and recorded (never succeeded, so health sees it), so a stuck lock is not a silent "ok leads=0".
                 var holder = await store.DescribeCycleLockHolderAsync(connection.Name, cancellationToken) ?? "another worker";
-                var reason = $"skipped: the cycle lock is held by {holder}";
+                var reason = $"the cycle lock is held by {holder}";
                 LogSkippedLocked(logger, connection.Name, holder);
                 await store.RecordCycleAsync(new CycleRecord(connection.Name, cycleId, "Skipped", startedAt, startedAt, false, reason), CancellationToken.None);
                 return Empty(connection, cycleId, mode, startedAt, skipped: true, error: reason);

@@ -27,7 +27,7 @@ public sealed class CycleLockCommandTests
 
         Assert.True(exit == ExitCodes.CycleSkipped, $"exit {exit}\n{output}\n{error}");
         Assert.Contains(
-            string.Create(CultureInfo.InvariantCulture, $"default: SKIPPED: skipped: the cycle lock is held by pid {Environment.ProcessId} on {Environment.MachineName} since "),
+            string.Create(CultureInfo.InvariantCulture, $"default: SKIPPED: the cycle lock is held by pid {Environment.ProcessId} on {Environment.MachineName} since "),
             output,
             StringComparison.Ordinal);
         Assert.Equal(0, sandbox.Stats.SalesforceWrites);
