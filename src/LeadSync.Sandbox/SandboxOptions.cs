@@ -55,6 +55,13 @@ public sealed class FaultOptions
     /// <summary>Probability (0..1) that a request is answered 200 with a truncated JSON body.</summary>
     public double MalformedBodyRate { get; set; }
 
+    /// <summary>Probability (0..1) that a write (create, update, upsert, delete; not a search or batch read) is applied
+    /// and its answer then lost: 503, or an aborted connection with <see cref="ResponseLostAbort"/>.</summary>
+    public double ResponseLostRate { get; set; }
+
+    /// <summary>A lost response aborts the connection instead of answering 503.</summary>
+    public bool ResponseLostAbort { get; set; }
+
     /// <summary>Added latency per request, in milliseconds (real time: Kestrel has no fake clock).</summary>
     public int LatencyMs { get; set; }
 }

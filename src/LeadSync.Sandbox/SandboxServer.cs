@@ -103,7 +103,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 else if (path.StartsWithSegments("/services"))
                     await salesforceApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/_sandbox"))
-                    await SandboxAdmin.HandleAsync(context, stats, hubSpot, salesforce, time);
+                    await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time);
                 else
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
             }
@@ -134,6 +134,23 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         _faults.Enqueue(System(system), new Fault(FaultKind.Status, statusCode, policyName), count);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> writes to <paramref name="system"/> are applied and their answers lost: 503, or
+    /// the connection aborted with <paramref name="abort"/>. Reads in between are served normally.
+    /// </summary>
+    public void InjectLostResponse(string system, int count, bool abort = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _faults.Enqueue(System(system), new Fault(FaultKind.ResponseLost, 503, null, abort), count);
+    }
+
+    /// <summary>Replaces the random fault rates and latency (and reseeds them), as <c>/_sandbox/simulate</c> does.</summary>
+    public void ConfigureFaults(FaultOptions faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        _faults.Configure(faults);
     }
 
     /// <summary>The next <paramref name="count"/> requests to <paramref name="system"/> get 200 with a truncated JSON body (nothing is executed).</summary>

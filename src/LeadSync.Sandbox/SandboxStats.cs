@@ -12,7 +12,11 @@ public sealed record SandboxStats(
     long Http429s,
     long Http5xxs,
     long Http401s,
-    long InjectedFaults);
+    long InjectedFaults,
+    InjectedFaultCounts Faults);
+
+/// <summary>Injected faults by kind; <see cref="Latency"/> counts requests that were delayed.</summary>
+public sealed record InjectedFaultCounts(long RateLimited, long ServerError, long TruncatedBody, long ResponseLost, long OtherStatus, long Latency);
 
 internal sealed class StatsCounters
 {
@@ -27,6 +31,33 @@ internal sealed class StatsCounters
     public long Http5xxs;
     public long Http401s;
     public long InjectedFaults;
+    public long FaultsRateLimited;
+    public long FaultsServerError;
+    public long FaultsTruncatedBody;
+    public long FaultsResponseLost;
+    public long FaultsOtherStatus;
+    public long FaultsLatency;
+
+    /// <summary>Counts a fault that is answered instead of the request (a lost response counts itself once applied).</summary>
+    public void CountServed(Fault fault)
+    {
+        Interlocked.Increment(ref InjectedFaults);
+        switch (fault)
+        {
+            case { Kind: FaultKind.MalformedBody }:
+                Interlocked.Increment(ref FaultsTruncatedBody);
+                break;
+            case { StatusCode: 429 }:
+                Interlocked.Increment(ref FaultsRateLimited);
+                break;
+            case { StatusCode: >= 500 }:
+                Interlocked.Increment(ref FaultsServerError);
+                break;
+            default:
+                Interlocked.Increment(ref FaultsOtherStatus);
+                break;
+        }
+    }
 
     public SandboxStats Snapshot() => new(
         Interlocked.Read(ref HubSpotCalls),
@@ -39,7 +70,14 @@ internal sealed class StatsCounters
         Interlocked.Read(ref Http429s),
         Interlocked.Read(ref Http5xxs),
         Interlocked.Read(ref Http401s),
-        Interlocked.Read(ref InjectedFaults));
+        Interlocked.Read(ref InjectedFaults),
+        new InjectedFaultCounts(
+            Interlocked.Read(ref FaultsRateLimited),
+            Interlocked.Read(ref FaultsServerError),
+            Interlocked.Read(ref FaultsTruncatedBody),
+            Interlocked.Read(ref FaultsResponseLost),
+            Interlocked.Read(ref FaultsOtherStatus),
+            Interlocked.Read(ref FaultsLatency)));
 
     public void Reset()
     {
@@ -54,5 +92,11 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref Http5xxs, 0);
         Interlocked.Exchange(ref Http401s, 0);
         Interlocked.Exchange(ref InjectedFaults, 0);
+        Interlocked.Exchange(ref FaultsRateLimited, 0);
+        Interlocked.Exchange(ref FaultsServerError, 0);
+        Interlocked.Exchange(ref FaultsTruncatedBody, 0);
+        Interlocked.Exchange(ref FaultsResponseLost, 0);
+        Interlocked.Exchange(ref FaultsOtherStatus, 0);
+        Interlocked.Exchange(ref FaultsLatency, 0);
     }
 }

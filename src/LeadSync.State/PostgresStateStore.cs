@@ -82,6 +82,27 @@ public sealed class PostgresStateStore : SqlStateStore, IAsyncDisposable, IDispo
         return null;
     }
 
+    /// <summary>The backend session holding the connection's advisory lock (pg_locks splits the 64-bit key in two halves).</summary>
+    public override async Task<string?> DescribeCycleLockHolderAsync(string connection, CancellationToken cancellationToken)
+    {
+        var key = SqlDialect.LockKey("cycle", connection);
+        await using var db = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var holder = await db.QuerySingleOrDefaultAsync<(int Pid, string? Application, string? Client, DateTime? Since)?>(new CommandDefinition(
+            """
+            SELECT a.pid, a.application_name, host(a.client_addr), a.backend_start
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.classid::bigint = @High AND l.objid::bigint = @Low
+            LIMIT 1
+            """,
+            new { High = (long)(uint)(key >> 32), Low = (long)(uint)key },
+            cancellationToken: cancellationToken));
+        return holder is { } h
+            ? FormattableString.Invariant(
+                $"PostgreSQL session pid {h.Pid} ({(string.IsNullOrEmpty(h.Application) ? "no application name" : h.Application)}, from {h.Client ?? "a local socket"}) connected since {SqlDialect.ReadTime(h.Since):O}")
+            : null;
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();

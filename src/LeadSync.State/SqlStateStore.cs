@@ -20,6 +20,8 @@ public abstract class SqlStateStore : IStateStore
 
     public abstract Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken);
 
+    public abstract Task<string?> DescribeCycleLockHolderAsync(string connection, CancellationToken cancellationToken);
+
     private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>

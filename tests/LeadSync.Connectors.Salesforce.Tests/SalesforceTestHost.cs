@@ -28,8 +28,9 @@ internal sealed class SalesforceTestHost : IDisposable
             ClientSecret = "s3cret-value",
             QueryBatchSize = 200,
             RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-            AttemptTimeout = TimeSpan.FromSeconds(5),
-            TotalTimeout = TimeSpan.FromSeconds(20),
+            // Generous bounds, not speed figures: a busy machine can take seconds to answer a local stub.
+            AttemptTimeout = TimeSpan.FromMinutes(1),
+            TotalTimeout = TimeSpan.FromMinutes(3),
             MaxRetries = 3,
         };
         configure?.Invoke(Options);

@@ -24,8 +24,8 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
                 ClientSecret = sandbox.SalesforceClientSecret,
                 QueryBatchSize = 200,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-                AttemptTimeout = TimeSpan.FromSeconds(10),
-                TotalTimeout = TimeSpan.FromSeconds(30),
+                AttemptTimeout = TimeSpan.FromMinutes(1),
+                TotalTimeout = TimeSpan.FromMinutes(3),
             })
             .BuildServiceProvider();
     }

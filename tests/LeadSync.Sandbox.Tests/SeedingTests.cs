@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -72,15 +71,15 @@ public sealed partial class SeedingTests
     }
 
     [Fact]
-    public async Task Seed_HundredThousandLeads_SeedsInAFewSeconds()
+    public async Task Seed_HundredThousandLeads_SeedsTheWholeWorld()
     {
-        var watch = Stopwatch.StartNew();
+        // Correctness only: how fast seeding is belongs to the benchmarks (docs/benchmarks.md), not to a test that a busy
+        // machine would fail.
         await using var sb = await Sandbox.StartAsync(o => o.LeadCount = 100_000);
-        watch.Stop();
 
         Assert.Equal(90_000, sb.Server.HubSpot.Count);
         Assert.InRange(sb.Server.Salesforce.LeadCount, 80_000, 83_000);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"seeding took {watch.Elapsed}");
+        Assert.Equal(sb.Server.HubSpot.Count, sb.Server.HubSpot.ListContacts().Select(c => c.Id).Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

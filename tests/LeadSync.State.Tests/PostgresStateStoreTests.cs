@@ -25,6 +25,20 @@ public sealed class PostgresStateStoreTests(PostgresStoreFactory factory)
     }
 
     [Fact]
+    public async Task DescribeCycleLockHolderAsync_LockHeld_NamesTheHoldingSession()
+    {
+        Assert.Null(await Store.DescribeCycleLockHolderAsync(Conn, Ct));
+        var held = await NewStore().TryAcquireCycleLockAsync(Conn, TimeSpan.FromMinutes(1), Ct);
+        Assert.NotNull(held);
+
+        var description = await Store.DescribeCycleLockHolderAsync(Conn, Ct);
+
+        Assert.Matches(@"^PostgreSQL session pid \d+ \(.*\) connected since \d{4}-", description);
+        await held.DisposeAsync();
+        Assert.Null(await Store.DescribeCycleLockHolderAsync(Conn, Ct));
+    }
+
+    [Fact]
     public async Task TryAcquireCycleLockAsync_HolderSessionDies_LockIsFreed()
     {
         var held = await NewStore().TryAcquireCycleLockAsync(Conn, TimeSpan.FromMinutes(1), Ct);

@@ -37,8 +37,11 @@ internal sealed class HubSpotApi
     public async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _stats.HubSpotCalls);
-        if (_faults.LatencyMs > 0)
-            await Task.Delay(_faults.LatencyMs, context.RequestAborted);
+        if (_faults.LatencyMs is > 0 and var latency)
+        {
+            Interlocked.Increment(ref _stats.FaultsLatency);
+            await Task.Delay(latency, context.RequestAborted);
+        }
 
         var auth = context.Request.Headers.Authorization.ToString();
         if (!auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
@@ -55,11 +58,20 @@ internal sealed class HubSpotApi
         var method = context.Request.Method;
         var isSearch = HttpMethods.IsPost(method) && path.TrimEnd('/').EndsWith("/search", StringComparison.Ordinal);
 
-        if (_faults.Next(SandboxServer.HubSpotSystem) is { } fault)
+        var isWrite = !HttpMethods.IsGet(method) && !isSearch && !path.TrimEnd('/').EndsWith("/batch/read", StringComparison.Ordinal);
+        Fault? lost = null;
+        if (_faults.Next(SandboxServer.HubSpotSystem, isWrite) is { } fault)
         {
-            Interlocked.Increment(ref _stats.InjectedFaults);
-            await FaultAsync(context, fault);
-            return;
+            if (fault.Kind == FaultKind.ResponseLost)
+            {
+                lost = fault;
+            }
+            else
+            {
+                _stats.CountServed(fault);
+                await FaultAsync(context, fault);
+                return;
+            }
         }
 
         var now = _time.GetUtcNow();
@@ -101,6 +113,16 @@ internal sealed class HubSpotApi
                 await RateLimitedAsync(context, "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.");
                 return;
             }
+        }
+
+        if (lost is not null)
+        {
+            await FaultInjector.ApplyThenLoseAsync(context, lost, _stats, () => RouteAsync(context, method, path), () =>
+            {
+                Interlocked.Increment(ref _stats.Http5xxs);
+                return ErrorAsync(context, 503, "INTERNAL_ERROR", "internal error");
+            });
+            return;
         }
 
         await RouteAsync(context, method, path);

@@ -58,8 +58,11 @@ internal sealed partial class SalesforceApi
         }
 
         Interlocked.Increment(ref _stats.SalesforceCalls);
-        if (_faults.LatencyMs > 0)
-            await Task.Delay(_faults.LatencyMs, context.RequestAborted);
+        if (_faults.LatencyMs is > 0 and var latency)
+        {
+            Interlocked.Increment(ref _stats.FaultsLatency);
+            await Task.Delay(latency, context.RequestAborted);
+        }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length < 3 || segments[1] != "data")
@@ -78,11 +81,19 @@ internal sealed partial class SalesforceApi
             return;
         }
 
-        if (_faults.Next(SandboxServer.SalesforceSystem) is { } fault)
+        Fault? lost = null;
+        if (_faults.Next(SandboxServer.SalesforceSystem, isWrite: !HttpMethods.IsGet(context.Request.Method)) is { } fault)
         {
-            Interlocked.Increment(ref _stats.InjectedFaults);
-            await FaultAsync(context, fault);
-            return;
+            if (fault.Kind == FaultKind.ResponseLost)
+            {
+                lost = fault;
+            }
+            else
+            {
+                _stats.CountServed(fault);
+                await FaultAsync(context, fault);
+                return;
+            }
         }
 
         if (!_daily.TryAcquire(_time.GetUtcNow(), out var used))
@@ -99,6 +110,16 @@ internal sealed partial class SalesforceApi
         if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < 50)
         {
             await ErrorAsync(context, 404, "NOT_FOUND", "The requested resource does not exist");
+            return;
+        }
+
+        if (lost is not null)
+        {
+            await FaultInjector.ApplyThenLoseAsync(context, lost, _stats, () => RouteAsync(context, version, segments[3..]), () =>
+            {
+                Interlocked.Increment(ref _stats.Http5xxs);
+                return ErrorAsync(context, 503, "SERVER_UNAVAILABLE", "Server is unavailable, please try again later.");
+            });
             return;
         }
 

@@ -34,8 +34,12 @@ public sealed partial class SyncEngine(
                 connection.Name, TimeSpan.FromMinutes(connection.Model.Sync.CycleLeaseMinutes), cancellationToken);
             if (lease is null)
             {
-                LogSkippedLocked(logger, connection.Name);
-                return Empty(connection, cycleId, mode, startedAt, skipped: true, error: "another worker holds this connection's cycle lock");
+                // Said and recorded (never succeeded, so health sees it), so a stuck lock is not a silent "ok leads=0".
+                var holder = await store.DescribeCycleLockHolderAsync(connection.Name, cancellationToken) ?? "another worker";
+                var reason = $"the cycle lock is held by {holder}";
+                LogSkippedLocked(logger, connection.Name, holder);
+                await store.RecordCycleAsync(new CycleRecord(connection.Name, cycleId, "Skipped", startedAt, startedAt, false, reason), CancellationToken.None);
+                return Empty(connection, cycleId, mode, startedAt, skipped: true, error: reason);
             }
         }
 
@@ -139,8 +143,8 @@ public sealed partial class SyncEngine(
     [LoggerMessage(Level = LogLevel.Information, Message = "Handoff latency of connection {Connection} over {Count} handoffs: p50 {P50Seconds:F1} s, p95 {P95Seconds:F1} s (first seen at the threshold → owner written in the CRM)")]
     private static partial void LogHandoffLatency(ILogger logger, string connection, int count, double p50Seconds, double p95Seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cycle of connection {Connection} skipped: another worker holds its lock")]
-    private static partial void LogSkippedLocked(ILogger logger, string connection);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cycle of connection {Connection} skipped: its cycle lock is held by {Holder}")]
+    private static partial void LogSkippedLocked(ILogger logger, string connection, string holder);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cycle {CycleId} of connection {Connection} failed: {System} {Kind}: {Reason}. Watermarks not advanced; the next cycle retries.")]
     private static partial void LogCycleFailed(ILogger logger, string connection, string cycleId, string system, ApiErrorKind kind, string reason);

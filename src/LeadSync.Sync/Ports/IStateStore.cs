@@ -92,6 +92,9 @@ public interface IStateStore
     /// (PostgreSQL advisory lock; SQLite lease row). Null when another holder has it.
     /// </summary>
     Task<IAsyncDisposable?> TryAcquireCycleLockAsync(string connection, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the connection's cycle lock and since when, for the reason of a skipped cycle; null when unknown.</summary>
+    Task<string?> DescribeCycleLockHolderAsync(string connection, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 public sealed record CycleRecord(

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LeadSync.Worker.Demo;
 
 namespace LeadSync.Worker.Cli;
@@ -27,17 +28,51 @@ public static class DemoCommand
         return command;
     }
 
-    private static Option<int> Bounded(string name, string description, int defaultValue, int min, int max)
+    /// <summary>A probability option (0 to 1, default 0), read from its token like <see cref="Bounded"/>.</summary>
+    internal static Option<double> Probability(string name, string description) => new(name)
     {
-        var option = new Option<int>(name) { Description = $"{description} ({min}–{max})", DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
+        Description = $"{description} (0–1, default 0)",
+        DefaultValueFactory = _ => 0,
+        CustomParser = r =>
         {
-            var value = r.GetValueOrDefault<int>();
-            if (value < min || value > max)
+            var token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "0";
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1 || double.IsNaN(value))
             {
-                r.AddError($"{name} must be between {min} and {max} (got {value})");
+                r.AddError($"{name} must be a probability from 0 to 1 (got '{token}')");
+                return 0;
             }
-        });
+
+            return value;
+        },
+    };
+
+    /// <summary>
+    /// A whole-number option with its range. The token is read here, so a value that is not a number or does not fit
+    /// (2147483648) is one line of error like a value out of range, never the parser's exception.
+    /// </summary>
+    internal static Option<int> Bounded(string name, string description, int defaultValue, int min, int max)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = $"{description} ({min}–{max})",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : null;
+                if (token is null)
+                {
+                    return defaultValue;
+                }
+
+                if (!long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+                {
+                    r.AddError($"{name} must be a whole number between {min} and {max} (got '{token}')");
+                    return defaultValue;
+                }
+
+                return (int)value;
+            },
+        };
         return option;
     }
 }

@@ -29,8 +29,9 @@ public static class LeadSyncCli
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
+        // Everything a command prints passes the escaper: API data never drives the terminal.
+        output = new EscapingTextWriter(output ?? Console.Out);
+        error = new EscapingTextWriter(error ?? Console.Error);
         var root = BuildRoot(output, error);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

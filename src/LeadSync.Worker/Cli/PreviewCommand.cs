@@ -20,7 +20,7 @@ public static class PreviewCommand
     {
         var scoring = new Option<FileInfo>("--scoring") { Description = "JSON file with the proposed scoring model (a LeadSync:Scoring section, or the section's content)", Required = true };
         var connectionOption = new Option<string>("--connection") { Description = "Connection name", DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName };
-        var top = new Option<int>("--top") { Description = "How many of the largest movers to list", DefaultValueFactory = _ => 10 };
+        var top = DemoCommand.Bounded("--top", "How many of the largest movers to list", 10, 1, 10_000);
         var command = new Command(
             "preview",
             "Preview a proposed scoring model against current leads before it reaches sales: how many would cross the threshold up or down, and the largest movers.\n\nExample:\n  leadsync preview --scoring proposed-scoring.json")

@@ -44,7 +44,7 @@ public static class QuarantineCommand
                 table.Add(
                     item.Id.ToString(CultureInfo.InvariantCulture), item.System.ToString(), item.RecordId,
                     item.Attempts.ToString(CultureInfo.InvariantCulture), item.FirstSeenAt.ToString("u", CultureInfo.InvariantCulture),
-                    item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, item.Reason);
+                    item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, ConsoleText.Reason(item.Reason));
             }
 
             io.Out.Write(table.ToString());
@@ -52,7 +52,22 @@ public static class QuarantineCommand
             return ExitCodes.Success;
         });
 
-        var idArgument = new Argument<long>("id") { Description = "The quarantine id shown by 'quarantine list'" };
+        var idArgument = new Argument<long>("id")
+        {
+            Description = "The quarantine id shown by 'quarantine list'",
+            CustomParser = r =>
+            {
+                // Refused while parsing, before any state is opened or created.
+                var token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : string.Empty;
+                if (!long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
+                {
+                    r.AddError($"id must be a quarantine id (a whole number from 1) as shown by 'quarantine list' (got '{token}')");
+                    return 0;
+                }
+
+                return id;
+            },
+        };
         var retry = new Command("retry", "Ask the next cycle to process a quarantined record again.\n\nExample:\n  leadsync quarantine retry 12") { idArgument, connectionOption };
         retry.SetAction(async (parse, ct) =>
         {

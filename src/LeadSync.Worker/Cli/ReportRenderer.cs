@@ -58,7 +58,7 @@ public static class ReportRenderer
                 {
                     foreach (var line in note.Split('\n'))
                     {
-                        text.AppendLine(CultureInfo.InvariantCulture, $"    note | {line}");
+                        text.AppendLine(CultureInfo.InvariantCulture, $"    note | {ConsoleText.Escape(line)}");
                     }
                 }
             }
@@ -82,21 +82,21 @@ public static class ReportRenderer
 
     private static void Append(System.Text.StringBuilder text, LeadChange change, string marketing, string crm)
     {
-        text.Append(CultureInfo.InvariantCulture, $"  {change.LeadKey} {change.MaskedEmail ?? string.Empty} (score {change.ScoreAfter}, grade {change.Grade})");
+        text.Append(CultureInfo.InvariantCulture, $"  {ConsoleText.Escape(change.LeadKey)} {ConsoleText.Escape(change.MaskedEmail ?? string.Empty)} (score {change.ScoreAfter}, grade {change.Grade})");
         if (change.AssignedTo is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $" → assigned to {change.AssignedTo}");
+            text.Append(CultureInfo.InvariantCulture, $" → assigned to {ConsoleText.Escape(change.AssignedTo)}");
         }
 
         text.AppendLine();
         foreach (var write in change.MarketingWrites)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {marketing,-10} {write}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {marketing,-10} {ConsoleText.Escape(write)}");
         }
 
         foreach (var write in change.CrmWrites)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {crm,-10} {write}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {crm,-10} {ConsoleText.Escape(write)}");
         }
     }
 

@@ -8,26 +8,33 @@ public static class SandboxCommand
 {
     public static Command Create(CommandIo io)
     {
-        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => 5099 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535");
-            }
-        });
+        var port = DemoCommand.Bounded("--port", "Port on 127.0.0.1 (0 picks a free one)", 5099, 0, 65535);
         var leads = DemoCommand.LeadsOption();
         var seed = DemoCommand.SeedOption();
-        var hubSpotRate = new Option<int>("--hubspot-rate") { Description = "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", DefaultValueFactory = _ => 100 };
-        var searchRate = new Option<int>("--search-rate") { Description = "HubSpot search requests per second (published: 4; 0 disables the limit)", DefaultValueFactory = _ => 4 };
+        var hubSpotRate = DemoCommand.Bounded("--hubspot-rate", "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", 100, 0, 100_000);
+        var searchRate = DemoCommand.Bounded("--search-rate", "HubSpot search requests per second (published: 4; 0 disables the limit)", 4, 0, 10_000);
+        var fault429 = DemoCommand.Probability("--fault-429", "Share of HubSpot requests answered 429 TEN_SECONDLY_ROLLING");
+        var fault503 = DemoCommand.Probability("--fault-503", "Share of requests to either system answered 503");
+        var faultTruncated = DemoCommand.Probability("--fault-truncated", "Share of requests answered 200 with a body cut mid-JSON");
+        var faultLost = DemoCommand.Probability("--fault-lost", "Share of writes applied and then answered 503 (the answer is lost)");
+        var faultLostAbort = new Option<bool>("--fault-lost-abort") { Description = "A lost answer aborts the connection instead of answering 503" };
+        var latency = DemoCommand.Bounded("--latency-ms", "Latency added to every request, in ms", 0, 0, 60_000);
+        var faultSeed = DemoCommand.Bounded("--fault-seed", "Seed of the random faults (same seed, same faults)", 7, 0, int.MaxValue);
         var command = new Command(
             "sandbox",
-            "Serve the stateful HubSpot and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
+            "Serve the stateful HubSpot and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
         {
-            port, leads, seed, hubSpotRate, searchRate,
+            port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed,
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Checked here, not in a validator: reading an option that failed to parse throws there.
+            if (parse.GetValue(fault429) + parse.GetValue(fault503) + parse.GetValue(faultTruncated) + parse.GetValue(faultLost) > 1)
+            {
+                await io.Error.WriteLineAsync("error: the --fault-… shares add up to more than 1");
+                return ExitCodes.InvalidInput;
+            }
+
             await using var sandbox = await SandboxServer.StartAsync(
                 new SandboxOptions
                 {
@@ -36,6 +43,16 @@ public static class SandboxCommand
                     Seed = parse.GetValue(seed),
                     HubSpotRequestsPerTenSeconds = parse.GetValue(hubSpotRate),
                     HubSpotSearchRequestsPerSecond = parse.GetValue(searchRate),
+                    Faults = new FaultOptions
+                    {
+                        Seed = parse.GetValue(faultSeed),
+                        RateLimitRate = parse.GetValue(fault429),
+                        ServerErrorRate = parse.GetValue(fault503),
+                        MalformedBodyRate = parse.GetValue(faultTruncated),
+                        ResponseLostRate = parse.GetValue(faultLost),
+                        ResponseLostAbort = parse.GetValue(faultLostAbort),
+                        LatencyMs = parse.GetValue(latency),
+                    },
                 },
                 ct: ct);
             var o = sandbox.Options;
@@ -46,7 +63,10 @@ public static class SandboxCommand
             io.Out.WriteLine($"  export LeadSync__HubSpot__BaseUrl={sandbox.HubSpotBaseUrl} LeadSync__HubSpot__AccessToken={o.HubSpotAccessToken}");
             io.Out.WriteLine($"  export LeadSync__Salesforce__LoginUrl={sandbox.SalesforceLoginUrl} LeadSync__Salesforce__ClientId={o.SalesforceClientId} LeadSync__Salesforce__ClientSecret={o.SalesforceClientSecret}");
             io.Out.WriteLine("  leadsync sync --once");
-            io.Out.WriteLine($"  sandbox control: GET {sandbox.BaseUrl}_sandbox/stats, POST {sandbox.BaseUrl}_sandbox/simulate?percent=5&seed=1");
+            var f = o.Faults;
+            io.Out.WriteLine(FormattableString.Invariant(
+                $"faults (seed {f.Seed}): 429 {f.RateLimitRate:P1}, 503 {f.ServerErrorRate:P1}, truncated body {f.MalformedBodyRate:P1}, lost response {f.ResponseLostRate:P1}{(f.ResponseLostAbort ? " (connection aborted)" : string.Empty)}, latency {f.LatencyMs} ms"));
+            io.Out.WriteLine($"  sandbox control: GET {sandbox.BaseUrl}_sandbox/stats (faults by kind), POST {sandbox.BaseUrl}_sandbox/simulate?percent=5&seed=1 (world), POST {sandbox.BaseUrl}_sandbox/simulate?rate503=0.1&lost=0.03&faultSeed=9 (faults)");
             io.Out.WriteLine("press Ctrl+C to stop");
             try
             {

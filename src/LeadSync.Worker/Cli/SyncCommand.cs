@@ -56,11 +56,13 @@ public static class SyncCommand
                 return ExitCodes.InvalidInput;
             }
 
-            await store.MigrateAsync(ct);
-            if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, selected, io.Error, ct))
+            // Checked before the state is touched: wrong credentials or rules leave no database behind.
+            if (await LiveConfigurationCheck.RunAsync(loaded.Settings, selected, io.Error, ct) is var live and not ExitCodes.Success)
             {
-                return ExitCodes.InvalidInput;
+                return live;
             }
+
+            await store.MigrateAsync(ct);
 
             var mode = parse.GetValue(dryRun) ? CycleMode.DryRun : parse.GetValue(reconcile) ? CycleMode.Reconcile : CycleMode.Incremental;
             var reports = new List<CycleReport>();
@@ -90,14 +92,18 @@ public static class SyncCommand
 
                     foreach (var notice in report.QuarantineNotices.Take(20))
                     {
-                        io.Out.WriteLine($"quarantined {notice.System} {notice.RecordId}: {notice.Reason}");
+                        io.Out.WriteLine($"quarantined {notice.System} {ConsoleText.Escape(notice.RecordId)}: {ConsoleText.Reason(notice.Reason)}");
                     }
 
-                    io.Out.WriteLine($"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + report.Error)} {SyncEngine.Summarize(report)}");
+                    io.Out.WriteLine(report.Skipped
+                        ? $"{report.Connection}: SKIPPED: {report.Error}"
+                        : $"{report.Connection}: {(report.Succeeded ? "ok" : "FAILED: " + ConsoleText.Reason(report.Error))} {SyncEngine.Summarize(report)}");
                 }
             }
 
-            return reports.TrueForAll(r => r.Succeeded) ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+            return !reports.TrueForAll(r => r.Succeeded) ? ExitCodes.RuntimeFailure
+                : reports.Exists(r => r.Skipped) ? ExitCodes.CycleSkipped
+                : ExitCodes.Success;
         });
         return command;
     }

@@ -9,7 +9,8 @@ public sealed class TextTable(params string[] headers)
 
     public int Count => _rows.Count;
 
-    public void Add(params string?[] cells) => _rows.Add(cells.Select(c => c ?? string.Empty).ToArray());
+    /// <summary>Cells are mostly API data: each is escaped whole (a line break in a name must not break the table).</summary>
+    public void Add(params string?[] cells) => _rows.Add(cells.Select(ConsoleText.Escape).ToArray());
 
     public override string ToString()
     {

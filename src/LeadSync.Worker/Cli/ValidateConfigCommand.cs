@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LeadSync.Worker.Configuration;
 using LeadSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
@@ -11,10 +12,18 @@ public static class ValidateConfigCommand
     public static Command Create(CommandIo io)
     {
         var live = new Option<bool>("--live") { Description = "Also check mappings, value maps and scoring properties against the live portal and org (reads their metadata)" };
-        var command = new Command("validate-config", "Check the whole configuration and print every problem with its JSON path, what is wrong and what is allowed.\n\nExamples:\n  leadsync validate-config\n  leadsync validate-config --config prod.json --live") { live };
+        var print = new Option<bool>("--print") { Description = "Print the effective configuration (appsettings.json, --config, environment applied; secrets masked) as JSON first" };
+        var command = new Command("validate-config", "Check the whole configuration and print every problem with its JSON path, what is wrong and what is allowed.\n\nExamples:\n  leadsync validate-config\n  leadsync validate-config --config prod.json --print\n  leadsync validate-config --config prod.json --live") { live, print };
         command.SetAction(async (parse, ct) =>
         {
-            var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
+            var configuration = ConfigurationLoader.Load(parse.GetValue(CommonOptions.Config)?.FullName);
+            if (parse.GetValue(print))
+            {
+                // Before the verdict, so an admin sees what was checked even when it is wrong.
+                io.Out.WriteLine(ConfigurationPrinter.ToJson(configuration));
+            }
+
+            var loaded = LeadSyncHostFactory.LoadOrReport(configuration, io.Error);
             if (loaded is null)
             {
                 return ExitCodes.InvalidInput;
@@ -23,9 +32,9 @@ public static class ValidateConfigCommand
             if (parse.GetValue(live))
             {
                 using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
-                if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, host.Services.GetRequiredService<ConnectionRegistry>().All, io.Error, ct))
+                if (await LiveConfigurationCheck.RunAsync(loaded.Settings, host.Services.GetRequiredService<ConnectionRegistry>().All, io.Error, ct) is var result and not ExitCodes.Success)
                 {
-                    return ExitCodes.InvalidInput;
+                    return result;
                 }
             }
 

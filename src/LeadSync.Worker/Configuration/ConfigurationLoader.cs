@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
@@ -9,15 +10,18 @@ public sealed class ConfigurationFileException(string message) : Exception(messa
 /// <summary>
 /// Layers configuration the way every command sees it: the shipped <c>appsettings.json</c>, then the
 /// <c>--config FILE</c> an admin passes, then environment variables (<c>LeadSync__HubSpot__AccessToken</c>),
-/// then in-process overrides (the demo pointing at its sandbox).
+/// then in-process overrides (the demo pointing at its sandbox). A later layer wins key by key, except that a list in a
+/// later layer replaces the whole list of the earlier ones: a config naming one team with one rep means that team,
+/// not that rep merged by position into the shipped example's five.
 /// </summary>
 public static class ConfigurationLoader
 {
     public static IConfigurationRoot Load(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
+        var layers = new List<IConfigurationBuilder>
+        {
+            new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true, reloadOnChange: false),
+        };
 
         if (configFile is not null)
         {
@@ -28,17 +32,91 @@ public static class ConfigurationLoader
             }
 
             EnsureJson(fullPath, configFile);
-            builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
+            layers.Add(new ConfigurationBuilder().AddJsonFile(fullPath, optional: false, reloadOnChange: false));
         }
 
-        builder.AddEnvironmentVariables();
+        layers.Add(new ConfigurationBuilder().AddEnvironmentVariables());
         if (overrides is not null)
         {
-            builder.AddInMemoryCollection(overrides);
+            layers.Add(new ConfigurationBuilder().AddInMemoryCollection(overrides));
         }
 
-        return builder.Build();
+        return new ConfigurationBuilder().AddInMemoryCollection(Merge(layers.Select(Flatten))).Build();
     }
+
+    /// <summary>
+    /// Merges flattened layers in order. Before a layer is applied, every list it sets (a section whose children are
+    /// positions 0, 1, …) is removed from what the earlier layers set, so the later list replaces it whole.
+    /// </summary>
+    public static Dictionary<string, string?> Merge(IEnumerable<IReadOnlyDictionary<string, string?>> layers)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var layer in layers)
+        {
+            foreach (var list in ListsIn(layer.Keys))
+            {
+                foreach (var key in merged.Keys.Where(k => IsElementOf(k, list)).ToList())
+                {
+                    merged.Remove(key);
+                }
+            }
+
+            foreach (var (key, value) in layer)
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    private static Dictionary<string, string?> Flatten(IConfigurationBuilder layer)
+    {
+        var flat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in layer.Build().AsEnumerable())
+        {
+            if (value is not null)
+            {
+                flat[key] = value;
+            }
+        }
+
+        return flat;
+    }
+
+    /// <summary>Paths of the lists a layer sets: every prefix of a key that a position (an integer segment) follows.</summary>
+    private static HashSet<string> ListsIn(IEnumerable<string> keys)
+    {
+        var lists = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in keys)
+        {
+            var segments = key.Split(ConfigurationPath.KeyDelimiter);
+            for (var i = 1; i < segments.Length; i++)
+            {
+                if (IsPosition(segments[i]))
+                {
+                    lists.Add(string.Join(ConfigurationPath.KeyDelimiter, segments[..i]));
+                }
+            }
+        }
+
+        return lists;
+    }
+
+    private static bool IsElementOf(string key, string list)
+    {
+        if (key.Length <= list.Length + 1 || !key.StartsWith(list, StringComparison.OrdinalIgnoreCase) || key[list.Length] != ':')
+        {
+            return false;
+        }
+
+        var rest = key[(list.Length + 1)..];
+        var end = rest.IndexOf(':', StringComparison.Ordinal);
+        return IsPosition(end < 0 ? rest : rest[..end]);
+    }
+
+    private static bool IsPosition(string segment) =>
+        segment.Length > 0 && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     /// <summary>Reads one JSON file on its own (a proposed scoring model, say), with the same checks as --config.</summary>
     public static IConfigurationRoot LoadFile(string path)

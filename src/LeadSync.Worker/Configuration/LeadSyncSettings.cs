@@ -34,6 +34,12 @@ public sealed class TelemetryOptions
     public string? OtlpEndpoint { get; set; }
 }
 
+/// <summary>Section <c>LeadSync:Logging</c>: console text (default) or compact JSON.</summary>
+public sealed class LoggingOptions
+{
+    public string Format { get; set; } = "text";
+}
+
 /// <summary>Everything the host reads from configuration, bound and checked in one place.</summary>
 public sealed class LeadSyncSettings
 {
@@ -48,6 +54,8 @@ public sealed class LeadSyncSettings
     public required HealthOptions Health { get; init; }
 
     public required TelemetryOptions Telemetry { get; init; }
+
+    public required LoggingOptions Logging { get; init; }
 
     /// <summary>
     /// Binds the configuration. The single-connection sections (<c>LeadSync:HubSpot</c>, <c>LeadSync:Scoring</c>, …)
@@ -79,6 +87,7 @@ public sealed class LeadSyncSettings
             Schedule = Section(root, "Schedule", () => new ScheduleOptions()),
             Health = Section(root, "Health", () => new HealthOptions()),
             Telemetry = Section(root, "Telemetry", () => new TelemetryOptions()),
+            Logging = Section(root, "Logging", () => new LoggingOptions()),
         };
     }
 
@@ -88,6 +97,10 @@ public sealed class LeadSyncSettings
         var problems = new List<ConfigProblem>();
         problems.AddRange(StateOptionsValidator.Validate(State, "LeadSync:State"));
         problems.AddRange(Schedule.Validate("LeadSync:Schedule"));
+        if (!string.Equals(Logging.Format, "text", StringComparison.OrdinalIgnoreCase) && !string.Equals(Logging.Format, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new ConfigProblem("LeadSync:Logging:Format", $"'{Logging.Format}' is not a log format", "text, json"));
+        }
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var connection in Connections)
         {

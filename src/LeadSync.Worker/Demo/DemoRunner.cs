@@ -39,13 +39,14 @@ public sealed class DemoRunner(CommandIo io)
 
         using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
         var store = host.Services.GetRequiredService<IStateStore>();
-        await store.MigrateAsync(cancellationToken);
         var engine = host.Services.GetRequiredService<SyncEngine>();
         var connection = host.Services.GetRequiredService<ConnectionRegistry>().All.First();
-        if (!await LiveConfigurationCheck.RunAsync(loaded.Settings, [connection], io.Error, cancellationToken))
+        if (await LiveConfigurationCheck.RunAsync(loaded.Settings, [connection], io.Error, cancellationToken) is var live and not ExitCodes.Success)
         {
-            return ExitCodes.InvalidInput;
+            return live;
         }
+
+        await store.MigrateAsync(cancellationToken);
 
         io.Out.WriteLine($"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
 

@@ -26,23 +26,35 @@ public static class LeadSyncHostFactory
     /// Loads and validates the configuration. Prints every problem and returns null when anything is wrong
     /// (the caller exits with 2): the worker refuses to start on a configuration that validate-config rejects.
     /// </summary>
-    public static LoadedConfiguration? LoadOrReport(FileInfo? configFile, TextWriter error, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static LoadedConfiguration? LoadOrReport(FileInfo? configFile, TextWriter error, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        LoadOrReport(ConfigurationLoader.Load(configFile?.FullName, overrides), error);
+
+    /// <summary>
+    /// Checks an already layered configuration. Unknown keys and unreadable values are found before binding, so they
+    /// are listed together with every validation problem instead of the binder's first complaint alone.
+    /// </summary>
+    public static LoadedConfiguration? LoadOrReport(IConfigurationRoot configuration, TextWriter error)
     {
-        var configuration = ConfigurationLoader.Load(configFile?.FullName, overrides);
-        LeadSyncSettings settings;
+        var (shapeProblems, offendingKeys) = ConfigurationShape.Inspect(configuration);
+        var problems = shapeProblems.ToList();
+        LeadSyncSettings? settings = null;
         try
         {
-            settings = LeadSyncSettings.Bind(configuration);
+            // What has no problem of its own is still bound and validated, so its problems are listed too.
+            settings = LeadSyncSettings.Bind(offendingKeys.Count == 0 ? configuration : ConfigurationShape.WithoutOffendingKeys(configuration, offendingKeys));
         }
         catch (InvalidOperationException ex)
         {
-            // The binder reports a value of the wrong type (e.g. "abc" for a number) this way.
-            error.WriteLine($"error: configuration cannot be read: {ex.Message}");
-            return null;
+            // A value of the wrong type the shape check did not foresee: still reported, never bound as a default.
+            problems.Add(new Domain.Configuration.ConfigProblem("LeadSync", $"configuration cannot be read: {ex.Message}", "values of the documented types"));
         }
 
-        var problems = settings.Validate();
-        if (problems.Count > 0)
+        if (settings is not null)
+        {
+            problems.AddRange(settings.Validate());
+        }
+
+        if (problems.Count > 0 || settings is null)
         {
             Report(problems, error);
             return null;
@@ -65,6 +77,10 @@ public static class LeadSyncHostFactory
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
+
+        // HttpClient's default logging puts every request header (bearer tokens) into structured properties: replaced.
+        services.TryAddSingleton<Logging.HttpCallLogger>();
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.HttpCallLogger>());
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>(sp => new SyncMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ReferenceDataCache>();

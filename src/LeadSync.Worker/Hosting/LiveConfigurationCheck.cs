@@ -12,17 +12,27 @@ namespace LeadSync.Worker.Hosting;
 /// </summary>
 public static class LiveConfigurationCheck
 {
-    /// <summary>True when every selected connection's rules agree with its systems. API failures are reported, not thrown.</summary>
-    public static async Task<bool> RunAsync(
+    /// <summary>
+    /// The exit code of the check: success when every selected connection's rules agree with its systems; invalid input
+    /// (2) for rules that disagree or credentials the system refuses; a failure at run time (1) when a system could not
+    /// be asked (throttled, 5xx, timeout, unreadable answer), which says nothing about the configuration. API failures
+    /// are reported, not thrown.
+    /// </summary>
+    public static async Task<int> RunAsync(
         LeadSyncSettings settings, IEnumerable<SyncConnection> connections, TextWriter error, CancellationToken cancellationToken)
     {
         var problems = new List<ConfigProblem>();
+        var unreachable = new List<string>();
         foreach (var connection in connections)
         {
             var paths = settings.Connections.First(c => string.Equals(c.Name, connection.Name, StringComparison.OrdinalIgnoreCase)).SectionPaths;
             try
             {
                 problems.AddRange(await MetadataCheck.RunAsync(connection, paths, cancellationToken));
+            }
+            catch (ExternalApiException ex) when (ex.Kind is not (ApiErrorKind.Authentication or ApiErrorKind.Rejected))
+            {
+                unreachable.Add($"error: connection {connection.Name}: could not read the {ex.System} metadata to check the rules ({ex.Kind.ToString().ToLowerInvariant()} failure, try again): {ex.Message}");
             }
             catch (ExternalApiException ex)
             {
@@ -33,12 +43,17 @@ public static class LiveConfigurationCheck
             }
         }
 
-        if (problems.Count == 0)
+        if (problems.Count > 0)
         {
-            return true;
+            LeadSyncHostFactory.Report(problems, error);
+            return Cli.ExitCodes.InvalidInput;
         }
 
-        LeadSyncHostFactory.Report(problems, error);
-        return false;
+        foreach (var line in unreachable)
+        {
+            await error.WriteLineAsync(line);
+        }
+
+        return unreachable.Count > 0 ? Cli.ExitCodes.RuntimeFailure : Cli.ExitCodes.Success;
     }
 }

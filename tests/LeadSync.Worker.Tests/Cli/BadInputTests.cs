@@ -23,7 +23,7 @@ public sealed class BadInputTests
         var (exit, output, error) = await CliRunner.RunAsync("demo", "--leads", "-5", "--state", state);
 
         Assert.Equal(2, exit);
-        Assert.Contains("--leads must be between 1 and 200000 (got -5)", error, StringComparison.Ordinal);
+        Assert.Contains("--leads must be a whole number between 1 and 200000 (got '-5')", error, StringComparison.Ordinal);
         Assert.Empty(output);
         Assert.False(File.Exists(state));
     }

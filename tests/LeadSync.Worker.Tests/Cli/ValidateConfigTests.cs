@@ -56,4 +56,137 @@ public sealed class ValidateConfigTests
         Assert.Equal(2, exit);
         Assert.Contains("LeadSync:Handoff:Threshold", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ValidateConfig_UnknownSectionAndUnreadableValues_AreListedWithTheOtherProblems()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("typos.json", """
+            {
+              "LeadSync": {
+                "Handof": { "Threshold": 80 },
+                "Handoff": { "Threshold": 150 },
+                "Sync": { "CycleLeaseMinutes": "lots" },
+                "Routing": { "Teams": [ { "Name": "North America", "Reps": [ { "Email": "a.rep@example.com", "OutOfOffice": [ { "From": "someday", "To": "2026-01-02" } ] } ] } ] }
+              }
+            }
+            """);
+
+        var (exit, output, error) = await CliRunner.RunAsync("validate-config", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("configuration has ", error, StringComparison.Ordinal);
+        Assert.Contains("- LeadSync:Handof: unknown section 'Handof' (allowed: Connections, Handoff,", error, StringComparison.Ordinal);
+        Assert.Contains("- LeadSync:Sync:CycleLeaseMinutes: 'lots' cannot be read (allowed: a whole number)", error, StringComparison.Ordinal);
+        Assert.Contains("- LeadSync:Routing:Teams[0]:Reps[0]:OutOfOffice[0]:From: 'someday' cannot be read (allowed: a date such as 2026-12-24)", error, StringComparison.Ordinal);
+        Assert.Contains("- LeadSync:Handoff:Threshold: threshold 150 is outside the score scale", error, StringComparison.Ordinal);
+
+        // The one team replaces the shipped five: rules naming the others now point nowhere.
+        Assert.Contains("- LeadSync:Routing:Rules[0]:Team: unknown team 'Enterprise' (allowed: one of: North America)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_UnknownSectionAlone_IsAnError()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("typo.json", """{ "LeadSync": { "Handof": { "Threshold": 80 } } }""");
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("configuration has 1 problem:", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Handof: unknown section 'Handof'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_Print_ShowsTheLayeredConfigurationWithSecretsMasked()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("prod.json", """
+            {
+              "LeadSync": {
+                "HubSpot": { "AccessToken": "pat-na1-0123-secret-token" },
+                "Salesforce": { "ClientSecret": "sf-client-secret-value" },
+                "State": { "Provider": "Postgres", "ConnectionString": "Host=db;Username=leadsync;Password=hunter2-db-password;Database=leadsync" },
+                "Routing": {
+                  "FallbackTeam": "Solo",
+                  "Rules": [ { "Id": "everyone", "Team": "Solo", "Conditions": [ { "Field": "HubSpot.country", "Operator": "Missing" } ] } ],
+                  "Teams": [ { "Name": "Solo", "Reps": [ { "Email": "only.rep@example.com" } ] } ]
+                }
+              }
+            }
+            """);
+
+        var (exit, output, error) = await CliRunner.RunAsync("validate-config", "--config", config, "--print");
+
+        Assert.True(exit == 0, error);
+        foreach (var secret in new[] { "pat-na1-0123-secret-token", "sf-client-secret-value", "hunter2-db-password", "sandbox-client-secret", "sandbox-hubspot-token" })
+        {
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        }
+
+        var json = output[..(output.LastIndexOf('}') + 1)];
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var leadSync = document.RootElement.GetProperty("LeadSync");
+        Assert.Equal("********", leadSync.GetProperty("HubSpot").GetProperty("AccessToken").GetString());
+        Assert.Equal("********", leadSync.GetProperty("Salesforce").GetProperty("ClientSecret").GetString());
+        Assert.Equal("Host=db;Username=leadsync;Password=********;Database=leadsync", leadSync.GetProperty("State").GetProperty("ConnectionString").GetString());
+
+        // The shipped example's routing is replaced, not merged by position: one team, one rep, one rule.
+        var team = Assert.Single(leadSync.GetProperty("Routing").GetProperty("Teams").EnumerateArray());
+        Assert.Equal("only.rep@example.com", Assert.Single(team.GetProperty("Reps").EnumerateArray()).GetProperty("Email").GetString());
+        Assert.Single(leadSync.GetProperty("Routing").GetProperty("Rules").EnumerateArray());
+
+        // What the file does not set still comes from appsettings.json.
+        Assert.Equal(71, leadSync.GetProperty("Handoff").GetProperty("Threshold").GetInt32());
+        Assert.Contains("configuration OK: 1 connection(s) (default), state Postgres", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ConfigFileWithOneTeamOfOneRep_BindsExactlyThatTeam()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("one-team.json", """
+            { "LeadSync": { "Routing": { "Teams": [ { "Name": "North America", "Strategy": "RoundRobin", "Reps": [ { "Email": "only.rep@example.com" } ] } ] } } }
+            """);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        var teams = settings.Connections.Single().Model.Routing.Teams;
+        var team = Assert.Single(teams);
+        Assert.Equal("only.rep@example.com", Assert.Single(team.Reps).Email);
+    }
+
+    [Fact]
+    public void Merge_LaterLayerList_ReplacesTheEarlierListButKeepsOtherKeys()
+    {
+        var shipped = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["LeadSync:Routing:Teams:0:Name"] = "A",
+            ["LeadSync:Routing:Teams:0:Reps:0:Email"] = "a1@example.com",
+            ["LeadSync:Routing:Teams:0:Reps:1:Email"] = "a2@example.com",
+            ["LeadSync:Routing:Teams:1:Name"] = "B",
+            ["LeadSync:Routing:FallbackTeam"] = "A",
+            ["LeadSync:Handoff:Threshold"] = "71",
+        };
+        var environment = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["LeadSync:Routing:Teams:0:Name"] = "C",
+            ["LeadSync:Routing:Teams:0:Reps:0:Email"] = "c1@example.com",
+            ["LeadSync:Handoff:Threshold"] = "80",
+        };
+
+        var merged = Configuration.ConfigurationLoader.Merge([shipped, environment]);
+
+        Assert.Equal(
+            new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["LeadSync:Routing:Teams:0:Name"] = "C",
+                ["LeadSync:Routing:Teams:0:Reps:0:Email"] = "c1@example.com",
+                ["LeadSync:Routing:FallbackTeam"] = "A",
+                ["LeadSync:Handoff:Threshold"] = "80",
+            },
+            merged);
+    }
 }

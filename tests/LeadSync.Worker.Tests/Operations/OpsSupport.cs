@@ -220,6 +220,10 @@ internal static class Wait
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+            {
+                // A busy machine answered one poll too slowly: poll again until the bound.
+            }
 
             await Task.Delay(200);
         }

@@ -48,7 +48,7 @@ public sealed class WorkerRunTests
         using var dir = new Cli.TempDir();
         var port = FreePort.Next();
         await using var app = Build(Overrides(sandbox, Path.Combine(dir.Path, "state.db"), port));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
         await app.StartAsync();
         try
         {
@@ -99,7 +99,7 @@ public sealed class WorkerRunTests
         overrides["LeadSync:HubSpot:MaxRetries"] = "0";
         overrides["LeadSync:Salesforce:MaxRetries"] = "0";
         await using var app = Build(overrides);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
         await app.StartAsync();
         try
         {
