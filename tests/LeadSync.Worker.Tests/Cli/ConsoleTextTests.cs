@@ -32,7 +32,8 @@ public sealed class ConsoleTextTests
         var (exit, output, error) = await CliRunner.RunAsync("sync", "--once", "--dry-run", "--config", config);
 
         Assert.True(exit == 0, error);
-        Assert.Contains(@"Salesforce Company = Acme\u001b]0;pwned\u0007 \u202eLtd", output, StringComparison.Ordinal);
+        Assert.Contains(@"Company: ", output, StringComparison.Ordinal);
+        Assert.Contains(@"→ Acme\u001b]0;pwned\u0007 \u202eLtd", output, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', output + error);
         Assert.DoesNotContain('\u0007', output + error);
         Assert.DoesNotContain('\u202e', output + error);

@@ -166,7 +166,7 @@ public sealed partial class ClusterTests
 
     private static async Task AssertNoLeadAssignedTwiceAsync(TestDatabase database, SandboxServer sandbox)
     {
-        var ledger = (await database.QueryAsync("SELECT salesforce_lead_id, crossing, task_id FROM assignment WHERE salesforce_lead_id IS NOT NULL"))
+        var ledger = (await database.QueryAsync("SELECT crm_lead_id, crossing, task_id FROM assignment WHERE crm_lead_id IS NOT NULL"))
             .GroupBy(r => (string)r[0]!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var handoffTasks = sandbox.Salesforce.ListTasks()
@@ -195,7 +195,7 @@ public sealed partial class ClusterTests
         var heldEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            foreach (var row in await database.QueryAsync("SELECT hubspot_id, salesforce_id FROM lead_record"))
+            foreach (var row in await database.QueryAsync("SELECT marketing_id, crm_id FROM lead_record"))
             {
                 known.Add("hs:" + row[0]);
                 known.Add("sf:" + row[1]);
@@ -236,8 +236,8 @@ public sealed partial class ClusterTests
         var salesforceNewest = sandbox.Salesforce.ListLeads().Max(l => l.SystemModstamp ?? DateTimeOffset.MinValue).UtcDateTime;
         // Salesforce timestamps travel with whole-second precision.
         var tolerance = TimeSpan.FromSeconds(1);
-        return marks.TryGetValue("HUBSPOT", out var hubSpot) && hubSpot >= hubSpotNewest - tolerance
-            && marks.TryGetValue("SALESFORCE", out var salesforce) && salesforce >= salesforceNewest - tolerance;
+        return marks.TryGetValue("MARKETING", out var hubSpot) && hubSpot >= hubSpotNewest - tolerance
+            && marks.TryGetValue("CRM", out var salesforce) && salesforce >= salesforceNewest - tolerance;
     }
 
     private static async Task<string> DescribeWatermarksAsync(TestDatabase database, SandboxServer sandbox)
