@@ -32,7 +32,14 @@ public static class RunCommand
             }
 
             await using var app = BuildWorker(loaded, []);
+            foreach (var line in RunBanner.StartLines(loaded.Settings))
+            {
+                io.Out.WriteLine(line);
+            }
+
+            var started = System.Diagnostics.Stopwatch.StartNew();
             await app.RunAsync(ct);
+            io.Out.WriteLine(RunBanner.StopLine(started.Elapsed));
             return ExitCodes.Success;
         });
         return command;

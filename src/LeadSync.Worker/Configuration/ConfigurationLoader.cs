@@ -8,20 +8,42 @@ namespace LeadSync.Worker.Configuration;
 public sealed class ConfigurationFileException(string message) : Exception(message);
 
 /// <summary>
-/// Layers configuration the way every command sees it: the shipped <c>appsettings.json</c>, then the
-/// <c>--config FILE</c> an admin passes, then environment variables (<c>LeadSync__HubSpot__AccessToken</c>),
-/// then in-process overrides (the demo pointing at its sandbox). A later layer wins key by key, except that a list in a
+/// Layers configuration the way every command sees it: the shipped <c>appsettings.json</c>, then
+/// <c>appsettings.{Environment}.json</c> beside it (the environment from <c>DOTNET_ENVIRONMENT</c> or
+/// <c>ASPNETCORE_ENVIRONMENT</c>, <c>Production</c> when neither is set), then the <c>--config FILE</c> an admin passes,
+/// then — in the <c>Development</c> environment only — <c>dotnet user-secrets</c>, then environment variables
+/// (<c>LeadSync__HubSpot__AccessToken</c>), then in-process overrides (the demo pointing at its sandbox). A later layer wins key by key, except that a list in a
 /// later layer replaces the whole list of the earlier ones: a config naming one team with one rep means that team,
 /// not that rep merged by position into the shipped example's five.
 /// </summary>
 public static class ConfigurationLoader
 {
-    public static IConfigurationRoot Load(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>The user-secrets store of the worker project (<c>dotnet user-secrets --project src/LeadSync.Worker</c>).</summary>
+    public const string UserSecretsId = "leadsync-worker-3f1c6f0e-5b7a-4d2e-9a51-6c0f2d8e7b14";
+
+    /// <summary>The hosting environment name as .NET reads it.</summary>
+    public static string EnvironmentName =>
+        Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } dotnet ? dotnet
+        : Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } aspnet ? aspnet
+        : "Production";
+
+    public static IConfigurationRoot Load(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Load(configFile, overrides, EnvironmentName, UserSecretsId);
+
+    /// <summary>The same with the environment and the user-secrets store named (tests use their own).</summary>
+    internal static IConfigurationRoot Load(string? configFile, IReadOnlyDictionary<string, string?>? overrides, string environment, string userSecretsId)
     {
         var layers = new List<IConfigurationBuilder>
         {
             new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true, reloadOnChange: false),
         };
+
+        var environmentFile = Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json");
+        if (File.Exists(environmentFile))
+        {
+            EnsureJson(environmentFile, $"appsettings.{environment}.json");
+            layers.Add(new ConfigurationBuilder().AddJsonFile(environmentFile, optional: false, reloadOnChange: false));
+        }
 
         if (configFile is not null)
         {
@@ -33,6 +55,11 @@ public static class ConfigurationLoader
 
             EnsureJson(fullPath, configFile);
             layers.Add(new ConfigurationBuilder().AddJsonFile(fullPath, optional: false, reloadOnChange: false));
+        }
+
+        if (string.Equals(environment, "Development", StringComparison.OrdinalIgnoreCase))
+        {
+            layers.Add(new ConfigurationBuilder().AddUserSecrets(userSecretsId, reloadOnChange: false));
         }
 
         layers.Add(new ConfigurationBuilder().AddEnvironmentVariables());
