@@ -57,6 +57,12 @@ internal sealed partial class CycleRun
 
     private string Name => _connection.Name;
 
+    /// <summary>When the marketing read that ran to its end started (null when it did not run to its end).</summary>
+    public DateTimeOffset? MarketingReadCompleteFrom { get; private set; }
+
+    /// <summary>When the CRM read that ran to its end started (null when it did not run to its end).</summary>
+    public DateTimeOffset? CrmReadCompleteFrom { get; private set; }
+
     /// <summary>True when a stop was requested and the cycle ended early at a safe point (between batches).</summary>
     public bool StoppedEarly { get; private set; }
 
@@ -79,7 +85,8 @@ internal sealed partial class CycleRun
         var crmMark = reconcile ? null : await _store.GetWatermarkAsync(Name, SystemRole.Crm, cancellationToken);
 
         var newMarketingMark = marketingMark;
-        var marketingHorizon = _time.GetUtcNow() - overlap;
+        var marketingReadStart = _time.GetUtcNow();
+        var marketingHorizon = marketingReadStart - overlap;
         await foreach (var page in _connection.Marketing.ReadChangedAsync(
             marketingMark ?? ChangeCursor.Beginning, _connection.Model.MarketingFields, cancellationToken))
         {
@@ -93,7 +100,8 @@ internal sealed partial class CycleRun
         }
 
         var newCrmMark = crmMark;
-        var crmHorizon = _time.GetUtcNow() - overlap;
+        var crmReadStart = _time.GetUtcNow();
+        var crmHorizon = crmReadStart - overlap;
         await foreach (var page in _connection.Crm.ReadChangedAsync(
             crmMark ?? ChangeCursor.Beginning, _connection.Model.CrmFields, cancellationToken))
         {
@@ -125,6 +133,9 @@ internal sealed partial class CycleRun
         {
             await _store.SetWatermarkAsync(Name, SystemRole.Crm, newCrmMark, cancellationToken);
         }
+
+        MarketingReadCompleteFrom = marketingReadStart;
+        CrmReadCompleteFrom = crmReadStart;
     }
 
     public CycleReport BuildReport(DateTimeOffset finishedAt, string? error, long marketingCalls, long crmCalls) =>
@@ -138,6 +149,7 @@ internal sealed partial class CycleRun
     /// <summary>One batch: gather → plan → execute → settle.</summary>
     private async Task ProcessPageAsync(SystemRole side, IReadOnlyList<IPersonRecord> page, bool decideEvenIfSettled, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.SyncTracing.StartBatch(Name, side == SystemRole.Marketing ? _connection.Marketing.SystemName : _connection.Crm.SystemName, page.Count);
         var now = _time.GetUtcNow();
         var gathered = await _gatherer.GatherAsync(side, page, decideEvenIfSettled, now, cancellationToken);
         _tally.LeadsRead += page.Count - gathered.EchoesSkipped;

@@ -44,6 +44,7 @@ public sealed partial class SyncEngine(
         }
 
         await using var _ = lease;
+        using var span = SyncTracing.StartCycle(connection.Name, cycleId, mode.ToString());
         var run = new CycleRun(connection, mode, cycleId, startedAt, store, time, referenceData, logger);
         LogCycleStarting(logger, connection.Name, cycleId, mode);
         string? error = null;
@@ -76,6 +77,25 @@ public sealed partial class SyncEngine(
             connection.Crm.CallCount - crmCallsBefore);
 
         Record(connection, mode, report);
+        span?.SetTag("leadsync.cycle.succeeded", report.Succeeded);
+        span?.SetTag("leadsync.cycle.leads_read", report.LeadsRead);
+        if (!report.Succeeded)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, report.Error);
+        }
+
+        if (!dryRun && report.Succeeded)
+        {
+            if (run.MarketingReadCompleteFrom is { } marketingFrom)
+            {
+                metrics.ReadComplete(connection.Name, Label(connection.Marketing), marketingFrom);
+            }
+
+            if (run.CrmReadCompleteFrom is { } crmFrom)
+            {
+                metrics.ReadComplete(connection.Name, Label(connection.Crm), crmFrom);
+            }
+        }
         metrics.ApiThrottled(connection.Name, Label(connection.Marketing), connection.Marketing.ThrottledCount - marketingThrottledBefore);
         metrics.ApiThrottled(connection.Name, Label(connection.Crm), connection.Crm.ThrottledCount - crmThrottledBefore);
         if (!dryRun)

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Events;
 
@@ -45,6 +47,44 @@ public static class RunCommand
         return command;
     }
 
+    /// <summary>
+    /// Metrics (LeadSync's meter, HttpClient and the runtime) to Prometheus and/or OTLP, and traces (cycle → batch →
+    /// API call spans) to OTLP when an endpoint is configured. HttpClient spans carry method, host and status only: the
+    /// instrumentation records no header and LeadSync keeps only the path of a URL, so no token or email reaches a trace.
+    /// </summary>
+    public static void AddTelemetry(IServiceCollection services, Configuration.TelemetryOptions telemetry)
+    {
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("leadsync"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(SyncMetrics.MeterName).AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+                if (telemetry.Prometheus)
+                {
+                    m.AddPrometheusExporter();
+                }
+
+                if (telemetry.OtlpEndpoint is { Length: > 0 } endpoint)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                }
+            });
+        if (telemetry.OtlpEndpoint is { Length: > 0 } traceEndpoint)
+        {
+            otel.WithTracing(t => t
+                .AddSource(SyncTracing.SourceName)
+                .AddHttpClientInstrumentation(o =>
+                {
+                    o.RecordException = false;
+                    // Path only: a SOQL query string names emails, and Marketo's identity call carries the client secret.
+                    o.EnrichWithHttpRequestMessage = (activity, request) => activity.SetTag("url.full", PathOnly(request.RequestUri));
+                })
+                .AddOtlpExporter(o => o.Endpoint = new Uri(traceEndpoint)));
+        }
+    }
+
+    internal static string? PathOnly(Uri? uri) => uri?.GetLeftPart(UriPartial.Path);
+
     public static WebApplication BuildWorker(LoadedConfiguration loaded, string[] args)
     {
         var settings = loaded.Settings;
@@ -64,20 +104,7 @@ public static class RunCommand
             .AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"])
             .AddCheck<CycleFreshnessHealthCheck>("cycle-freshness", tags: ["ready"]);
 
-        var metrics = builder.Services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            m.AddMeter(SyncMetrics.MeterName);
-            if (settings.Telemetry.Prometheus)
-            {
-                m.AddPrometheusExporter();
-            }
-
-            if (settings.Telemetry.OtlpEndpoint is { Length: > 0 } endpoint)
-            {
-                m.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
-            }
-        });
-        _ = metrics;
+        AddTelemetry(builder.Services, settings.Telemetry);
 
         var app = builder.Build();
         if (settings.Health.Enabled)

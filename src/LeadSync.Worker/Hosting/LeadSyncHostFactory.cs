@@ -82,7 +82,7 @@ public static class LeadSyncHostFactory
         services.TryAddSingleton<Logging.HttpCallLogger>();
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<Logging.HttpCallLogger>());
         services.AddMetrics();
-        services.AddSingleton<SyncMetrics>(sp => new SyncMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<SyncMetrics>(sp => new SyncMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<ReferenceDataCache>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<FollowUp>();
