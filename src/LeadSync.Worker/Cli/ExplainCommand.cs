@@ -4,7 +4,6 @@ using LeadSync.Domain;
 using LeadSync.Domain.Planning;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
-using LeadSync.Worker.Configuration;
 using LeadSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
@@ -17,7 +16,7 @@ public static class ExplainCommand
     public static Command Create(CommandIo io)
     {
         var target = new Argument<string>("lead") { Description = "An email, a lead key as other commands print it (hs-374, sf-00Q…), a HubSpot contact id (digits) or a Salesforce Lead id (00Q…)" };
-        var connectionOption = new Option<string>("--connection") { Description = "Connection name", DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName };
+        var connectionOption = ConnectionChoice.CreateOption();
         var command = new Command(
             "explain",
             "Show a lead's score breakdown, grade, status and stage in both systems with the mappings that produced them, the routing path, its handoffs and its audit history.\n\nExamples:\n  leadsync explain ada@example.com\n  leadsync explain 00Q5g00000AbCdEEAV")
@@ -32,13 +31,14 @@ public static class ExplainCommand
                 return ExitCodes.InvalidInput;
             }
 
-            using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
-            var connection = host.Services.GetRequiredService<ConnectionRegistry>().Find(parse.GetValue(connectionOption)!);
-            if (connection is null)
+            if (ConnectionChoice.Resolve(loaded.Settings, parse.GetValue(connectionOption), out var choiceError) is not { } chosen)
             {
-                await io.Error.WriteLineAsync($"error: no connection named '{parse.GetValue(connectionOption)}'");
+                await io.Error.WriteLineAsync(choiceError);
                 return ExitCodes.InvalidInput;
             }
+
+            using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
+            var connection = host.Services.GetRequiredService<ConnectionRegistry>().Find(chosen.Name)!;
 
             var store = host.Services.GetRequiredService<IStateStore>();
             await store.MigrateAsync(ct);

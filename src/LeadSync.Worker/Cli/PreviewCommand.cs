@@ -19,7 +19,7 @@ public static class PreviewCommand
     public static Command Create(CommandIo io)
     {
         var scoring = new Option<FileInfo>("--scoring") { Description = "JSON file with the proposed scoring model (a LeadSync:Scoring section, or the section's content)", Required = true };
-        var connectionOption = new Option<string>("--connection") { Description = "Connection name", DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName };
+        var connectionOption = ConnectionChoice.CreateOption();
         var top = DemoCommand.Bounded("--top", "How many of the largest movers to list", 10, 1, 10_000);
         var command = new Command(
             "preview",
@@ -49,10 +49,9 @@ public static class PreviewCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var settings = loaded.Settings.Connections.FirstOrDefault(c => string.Equals(c.Name, parse.GetValue(connectionOption), StringComparison.OrdinalIgnoreCase));
-            if (settings is null)
+            if (ConnectionChoice.Resolve(loaded.Settings, parse.GetValue(connectionOption), out var choiceError) is not { } settings)
             {
-                await io.Error.WriteLineAsync($"error: no connection named '{parse.GetValue(connectionOption)}'");
+                await io.Error.WriteLineAsync(choiceError);
                 return ExitCodes.InvalidInput;
             }
 

@@ -13,13 +13,10 @@ public static class QuarantineCommand
 {
     public static Command Create(CommandIo io)
     {
-        var connectionOption = new Option<string>("--connection")
-        {
-            Description = "Connection name (default: the default connection)",
-            DefaultValueFactory = _ => LeadSyncSettings.DefaultConnectionName,
-        };
+        var listConnection = ConnectionChoice.CreateOption("Only this connection (default: every connection)");
+        var connectionOption = ConnectionChoice.CreateOption();
 
-        var list = new Command("list", "List quarantined records: system, record id, reason, first/last seen, attempts.\n\nExample:\n  leadsync quarantine list") { connectionOption };
+        var list = new Command("list", "List quarantined records: system, record id, reason, first/last seen, attempts.\n\nExample:\n  leadsync quarantine list") { listConnection };
         list.SetAction(async (parse, ct) =>
         {
             var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
@@ -28,21 +25,38 @@ public static class QuarantineCommand
                 return ExitCodes.InvalidInput;
             }
 
+            IReadOnlyList<ConnectionSettings> connections = loaded.Settings.Connections;
+            if (parse.GetValue(listConnection) is { } requested)
+            {
+                if (ConnectionChoice.Resolve(loaded.Settings, requested, out var choiceError) is not { } chosen)
+                {
+                    await io.Error.WriteLineAsync(choiceError);
+                    return ExitCodes.InvalidInput;
+                }
+
+                connections = [chosen];
+            }
+
             using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
             var store = host.Services.GetRequiredService<IStateStore>();
             await store.MigrateAsync(ct);
-            var items = await store.ListQuarantineAsync(parse.GetValue(connectionOption)!, ct);
+            var items = new List<(string Connection, LeadSync.Domain.Planning.QuarantineItem Item)>();
+            foreach (var connection in connections)
+            {
+                items.AddRange((await store.ListQuarantineAsync(connection.Name, ct)).Select(i => (connection.Name, i)));
+            }
+
             if (items.Count == 0)
             {
-                io.Out.WriteLine("quarantine is empty");
+                io.Out.WriteLine(connections.Count == 1 ? $"quarantine is empty (connection {connections[0].Name})" : $"quarantine is empty ({connections.Count} connections)");
                 return ExitCodes.Success;
             }
 
-            var table = new TextTable("id", "system", "record", "attempts", "first seen", "last seen", "retry", "reason");
-            foreach (var item in items)
+            var table = new TextTable("connection", "id", "system", "record", "attempts", "first seen", "last seen", "retry", "reason");
+            foreach (var (connectionName, item) in items)
             {
                 table.Add(
-                    item.Id.ToString(CultureInfo.InvariantCulture), item.System.ToString(), item.RecordId,
+                    connectionName, item.Id.ToString(CultureInfo.InvariantCulture), item.System.ToString(), item.RecordId,
                     item.Attempts.ToString(CultureInfo.InvariantCulture), item.FirstSeenAt.ToString("u", CultureInfo.InvariantCulture),
                     item.LastSeenAt.ToString("u", CultureInfo.InvariantCulture), item.RetryRequested ? "requested" : string.Empty, ConsoleText.Reason(item.Reason));
             }
@@ -77,13 +91,19 @@ public static class QuarantineCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (ConnectionChoice.Resolve(loaded.Settings, parse.GetValue(connectionOption), out var choiceError) is not { } chosen)
+            {
+                await io.Error.WriteLineAsync(choiceError);
+                return ExitCodes.InvalidInput;
+            }
+
             using var host = LeadSyncHostFactory.BuildCommandHost(loaded, LogEventLevel.Warning);
             var store = host.Services.GetRequiredService<IStateStore>();
             await store.MigrateAsync(ct);
             var id = parse.GetValue(idArgument);
-            if (!await store.RequestRetryAsync(parse.GetValue(connectionOption)!, id, ct))
+            if (!await store.RequestRetryAsync(chosen.Name, id, ct))
             {
-                await io.Error.WriteLineAsync($"error: no quarantined record with id {id}");
+                await io.Error.WriteLineAsync($"error: no quarantined record with id {id} in connection {chosen.Name}");
                 return ExitCodes.InvalidInput;
             }
 
