@@ -387,6 +387,7 @@ internal sealed class HubSpotApi
         var started = _time.GetUtcNow();
         var (results, errors, written) = _store.ApiUpdate(parsed, byEmail);
         Interlocked.Add(ref _stats.HubSpotWrites, written);
+        _stats.Endpoints.Records(context, written);
         await JsonResponses.WriteAsync(context, errors.Count > 0 ? 207 : 200, w =>
         {
             WriteBatchStart(w, started);
@@ -444,6 +445,7 @@ internal sealed class HubSpotApi
         }
 
         Interlocked.Add(ref _stats.HubSpotWrites, created.Count);
+        _stats.Endpoints.Records(context, created.Count);
         await JsonResponses.WriteAsync(context, 201, w =>
         {
             WriteBatchStart(w, started);

@@ -462,6 +462,7 @@ internal sealed partial class SalesforceApi
         var (inputs, allOrNone) = body;
         var results = _store.ApiUpsert(obj, externalIdField, inputs, allOrNone, AutoAssign(context));
         Interlocked.Add(ref _stats.SalesforceWrites, results.Count(r => r.Success));
+        _stats.Endpoints.Records(context, results.Count(r => r.Success));
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartArray();
@@ -480,6 +481,7 @@ internal sealed partial class SalesforceApi
         var results = update ? _store.ApiUpdate(inputs, allOrNone, autoAssign) : _store.ApiCreate(inputs, allOrNone, autoAssign);
         var written = results.Count(r => r.Success);
         Interlocked.Add(ref _stats.SalesforceWrites, written);
+        _stats.Endpoints.Records(context, written);
         if (!update)
         {
             var tasks = inputs.Zip(results).Count(p => p.Second.Success && p.First.Type.Equals("Task", StringComparison.OrdinalIgnoreCase));
@@ -529,6 +531,7 @@ internal sealed partial class SalesforceApi
         }
 
         Interlocked.Increment(ref _stats.SalesforceWrites);
+        _stats.Endpoints.Records(context, 1);
         if (obj == SalesforceSchema.Task)
             Interlocked.Increment(ref _stats.TasksCreated);
         await JsonResponses.WriteAsync(context, 201, w => WriteSaveResult(w, result));
