@@ -257,7 +257,7 @@ internal sealed partial class SalesforceApi
             return;
         }
 
-        var rows = Soql.Execute(query, _store.Rows(query.From.Name));
+        var rows = _store.Query(query);
         var cursor = new QueryCursor(query, rows);
         var cursorId = "01gSb" + Interlocked.Increment(ref _cursorCounter).ToString("D10", CultureInfo.InvariantCulture) + "AAA";
         await WritePageAsync(context, version, cursorId, cursor, 0);
@@ -330,7 +330,7 @@ internal sealed partial class SalesforceApi
 
     private async Task GetOneAsync(HttpContext context, string version, SalesforceObject obj, string id)
     {
-        var record = _store.Rows(obj.Name).FirstOrDefault(r => SalesforceIds.TryNormalize(id, obj.KeyPrefix, out var id18) && r.Id == id18);
+        var record = SalesforceIds.TryNormalize(id, obj.KeyPrefix, out var id18) ? _store.Get(obj.Name, id18) : null;
         if (record is null)
         {
             await ErrorAsync(context, 404, "NOT_FOUND", "The requested resource does not exist");
