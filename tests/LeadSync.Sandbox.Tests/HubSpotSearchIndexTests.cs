@@ -92,7 +92,9 @@ public sealed class HubSpotSearchIndexTests
     private static SearchRequest RandomRequest(Random rng, HubSpotStore store, DateTimeOffset now)
     {
         var contacts = store.ListContacts();
-        string Ms() => now.AddMilliseconds(-rng.Next(-2, 30) * 250).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        // Half the bounds are a contact's own time, so GT/GTE and LT/LTE differ on the boundary.
+        string Ms() => (rng.Next(2) == 0 ? contacts[rng.Next(contacts.Count)].UpdatedAt : now.AddMilliseconds(-rng.Next(-2, 30) * 250))
+            .ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         string Iso() => now.AddMilliseconds(-rng.Next(-2, 30) * 250).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         string AnId() => contacts[rng.Next(contacts.Count)].Id;
         string AnEmail()

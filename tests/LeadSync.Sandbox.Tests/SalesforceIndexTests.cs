@@ -106,7 +106,9 @@ public sealed class SalesforceIndexTests
     private static string RandomQuery(Random rng, SalesforceStore store, string[] emails, DateTimeOffset now)
     {
         var leads = store.ListLeads();
-        string Time() => now.AddSeconds(-rng.Next(-2, 14) * 30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        // Half the bounds are a lead's own SystemModstamp, so > and >= (< and <=) differ on the boundary.
+        string Time() => (rng.Next(2) == 0 ? leads[rng.Next(leads.Count)].SystemModstamp!.Value : now.AddSeconds(-rng.Next(-2, 14) * 30))
+            .ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         string Op() => new[] { ">", ">=", "<", "<=", "=", "!=" }[rng.Next(6)];
         string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
         string AnId()
