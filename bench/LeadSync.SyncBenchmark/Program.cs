@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
 using LeadSync.Worker.Hosting;
@@ -44,46 +44,124 @@ try
     var connection = host.Services.GetRequiredService<ConnectionRegistry>().All.First();
 
     var rows = new List<string[]>();
-    async Task MeasureAsync(string name)
+    var bounds = new List<string[]>();
+    var byEndpoint = new List<(string Cycle, Dictionary<string, (long Calls, long Records)> Endpoints)>();
+    using var sandboxView = Process.GetProcessById(sandboxProcess.Id);
+    async Task MeasureAsync(string name, bool withBound)
     {
         var before = await StatsAsync(admin);
+        sandboxView.Refresh();
+        var sandboxCpuBefore = sandboxView.TotalProcessorTime;
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var report = await engine.RunCycleAsync(connection, CycleMode.Incremental, CancellationToken.None);
         watch.Stop();
         var after = await StatsAsync(admin);
+        sandboxView.Refresh();
+        var sandboxCpu = (sandboxView.TotalProcessorTime - sandboxCpuBefore).TotalSeconds;
         using var process = Process.GetCurrentProcess();
+        var ownCpu = (process.TotalProcessorTime - ownCpuBefore).TotalSeconds;
+        var hubSpotCalls = Long(after, "hubSpotCalls") - Long(before, "hubSpotCalls");
+        var salesforceCalls = Long(after, "salesforceCalls") - Long(before, "salesforceCalls");
+        var endpoints = EndpointDelta(before, after);
         rows.Add(
         [
             name,
             report.Succeeded ? "ok" : "FAILED: " + report.Error,
-            report.LeadsRead.ToString("N0", CultureInfo.InvariantCulture),
-            (after["hubSpotCalls"] - before["hubSpotCalls"]).ToString("N0", CultureInfo.InvariantCulture),
-            (after["salesforceCalls"] - before["salesforceCalls"]).ToString("N0", CultureInfo.InvariantCulture),
-            (after["hubSpotWrites"] - before["hubSpotWrites"] + after["salesforceWrites"] - before["salesforceWrites"]).ToString("N0", CultureInfo.InvariantCulture),
-            watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            N(report.LeadsRead),
+            N(hubSpotCalls),
+            N(salesforceCalls),
+            N(Long(after, "hubSpotWrites") - Long(before, "hubSpotWrites") + Long(after, "salesforceWrites") - Long(before, "salesforceWrites")),
+            F(watch.Elapsed.TotalSeconds),
+            F(ownCpu),
+            F(sandboxCpu),
             (process.PeakWorkingSet64 / 1024 / 1024).ToString(CultureInfo.InvariantCulture),
             (GC.GetGCMemoryInfo().HeapSizeBytes / 1024 / 1024).ToString(CultureInfo.InvariantCulture),
         ]);
         Console.WriteLine(string.Join(" | ", rows[^1]));
+        if (!withBound)
+            return;
+
+        // The least the published limits allow for the same work. A full read is one search per 200 contacts and one
+        // SOQL page per 2,000 leads (plus owners, users, queues and the token once); after it, nothing changed by anyone
+        // else, so one search and one query. Writes: what the cycle actually wrote, in full batches (HubSpot 100 per
+        // batch call, Salesforce 200 per sObject Collections call), per endpoint.
+        var first = bounds.Count == 0;
+        var contacts = Long(before, "contacts");
+        var leadsBefore = Long(before, "leads");
+        var hubSpotReads = first ? Ceil(contacts, 200) + 1 : 1;
+        var salesforceReads = first ? Ceil(leadsBefore, 2000) + 3 : 1;
+        long hubSpotWriteBound = 0, salesforceWriteBound = 0;
+        foreach (var (endpoint, (_, records)) in endpoints)
+        {
+            if (endpoint.StartsWith("GET ", StringComparison.Ordinal) || endpoint.EndsWith("/search", StringComparison.Ordinal) ||
+                endpoint.EndsWith("/batch/read", StringComparison.Ordinal) || endpoint.Contains("oauth2", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (endpoint.Contains(" /crm/", StringComparison.Ordinal))
+                hubSpotWriteBound += Ceil(records, 100);
+            else
+                salesforceWriteBound += Ceil(records, 200);
+        }
+
+        var hubSpotBound = hubSpotReads + hubSpotWriteBound;
+        var salesforceBound = salesforceReads + salesforceWriteBound;
+        var searches = endpoints.Where(e => e.Key.EndsWith("/search", StringComparison.Ordinal)).Sum(e => e.Value.Calls);
+        var searchBound = (first ? Ceil(contacts, 200) : 1) / 4.0;
+        bounds.Add(
+        [
+            name,
+            N(hubSpotCalls), N(hubSpotBound), Ratio(hubSpotBound, hubSpotCalls),
+            N(salesforceCalls), N(salesforceBound), Ratio(salesforceBound, salesforceCalls),
+            F(watch.Elapsed.TotalSeconds), F(searchBound), Ratio(searchBound, watch.Elapsed.TotalSeconds),
+            N(searches) + " (" + F(searches / 4.0) + " s)",
+            F(ownCpu), F(sandboxCpu),
+        ]);
+        byEndpoint.Add((name, endpoints));
     }
 
-    await MeasureAsync("first full sync");
-    await MeasureAsync("settle (echoes of its own writes)");
-    await MeasureAsync("no-change cycle, right after");
+    await MeasureAsync("first full sync", withBound: true);
+    await MeasureAsync("settle (echoes of its own writes)", withBound: true);
+    await MeasureAsync("no-change cycle, right after", withBound: false);
 
     // Cycles run minutes apart in production: once the read overlap (5 s) has passed, a quiet cycle reads nothing settled.
     await Task.Delay(TimeSpan.FromSeconds(6));
-    await MeasureAsync("no-change cycle, steady state");
+    await MeasureAsync("no-change cycle, steady state", withBound: false);
     (await admin.PostAsync(new Uri($"/_sandbox/simulate?percent=1&seed={seed + 1}", UriKind.Relative), null)).EnsureSuccessStatusCode();
-    await MeasureAsync("1 % change cycle");
+    await MeasureAsync("1 % change cycle", withBound: false);
 
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leads: {leads:N0}, cores: {Environment.ProcessorCount}, sandbox in a separate process"));
-    Console.WriteLine("| cycle | result | read | HubSpot calls | Salesforce calls | records written | wall s | peak working set MB (LeadSync) | GC heap MB |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leads: {leads:N0}, seed {seed}, cores: {Environment.ProcessorCount}, sandbox in a separate process (pid {sandboxProcess.Id})"));
+    Console.WriteLine("| cycle | result | read | HubSpot calls | Salesforce calls | records written | wall s | LeadSync CPU s | sandbox CPU s | peak working set MB (LeadSync) | GC heap MB |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
     foreach (var row in rows)
     {
         Console.WriteLine("| " + string.Join(" | ", row) + " |");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("Measured vs the bound from the published limits (ratio = bound / measured; 1.00 is at the bound):");
+    Console.WriteLine("| cycle | HubSpot calls | HubSpot bound | ratio | Salesforce calls | Salesforce bound | ratio | wall s | search-quota bound s | ratio | searches made (at 4/s) | LeadSync CPU s | sandbox CPU s |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var row in bounds)
+    {
+        Console.WriteLine("| " + string.Join(" | ", row) + " |");
+    }
+
+    foreach (var (cycle, endpoints) in byEndpoint)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"By endpoint, {cycle} (records = records the sandbox created or changed; fill = records per call / batch maximum):");
+        Console.WriteLine("| endpoint | calls | records | fill |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (endpoint, (calls, records)) in endpoints.OrderByDescending(e => e.Value.Calls))
+        {
+            var max = endpoint.Contains(" /crm/", StringComparison.Ordinal) ? 100 : 200;
+            var fill = records > 0 && calls > 0 ? ((double)records / calls / max).ToString("P0", CultureInfo.InvariantCulture) : "–";
+            Console.WriteLine($"| `{endpoint}` | {N(calls)} | {N(records)} | {fill} |");
+        }
     }
 }
 finally
@@ -128,7 +206,7 @@ static async Task WaitForSandboxAsync(HttpClient admin)
         try
         {
             var stats = await StatsAsync(admin);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sandbox up with {stats["contacts"]:N0} contacts and {stats["leads"]:N0} leads after {watch.Elapsed.TotalSeconds:F1} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sandbox up with {Long(stats, "contacts"):N0} contacts and {Long(stats, "leads"):N0} leads after {watch.Elapsed.TotalSeconds:F1} s"));
             return;
         }
         catch (HttpRequestException)
@@ -140,8 +218,35 @@ static async Task WaitForSandboxAsync(HttpClient admin)
     throw new TimeoutException("the sandbox did not start within 2 minutes");
 }
 
-static async Task<Dictionary<string, long>> StatsAsync(HttpClient admin) =>
-    (await admin.GetFromJsonAsync<Dictionary<string, long>>(new Uri("/_sandbox/stats", UriKind.Relative)))!;
+static async Task<JsonObject> StatsAsync(HttpClient admin) =>
+    (JsonNode.Parse(await admin.GetStringAsync(new Uri("/_sandbox/stats", UriKind.Relative))) as JsonObject)!;
+
+static long Long(JsonObject stats, string name) => stats[name]?.GetValue<long>() ?? 0;
+
+static Dictionary<string, (long Calls, long Records)> EndpointDelta(JsonObject before, JsonObject after)
+{
+    var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+    foreach (var (endpoint, counts) in (after["endpoints"] as JsonObject) ?? [])
+    {
+        var was = before["endpoints"]?[endpoint];
+        var calls = counts!["calls"]!.GetValue<long>() - (was?["calls"]?.GetValue<long>() ?? 0);
+        var records = counts["records"]!.GetValue<long>() - (was?["records"]?.GetValue<long>() ?? 0);
+        if (calls > 0)
+        {
+            result[endpoint] = (calls, records);
+        }
+    }
+
+    return result;
+}
+
+static long Ceil(long count, long per) => (count + per - 1) / per;
+
+static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+
+static string Ratio(double bound, double measured) => measured <= 0 ? "–" : (bound / measured).ToString("F2", CultureInfo.InvariantCulture);
 
 static int FreePort()
 {

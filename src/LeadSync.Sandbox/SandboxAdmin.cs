@@ -30,6 +30,7 @@ internal static class SandboxAdmin
                 ["contacts"] = hubSpot.Count,
                 ["leads"] = salesforce.LeadCount,
                 ["injectedFaults"] = snapshot.InjectedFaults,
+                ["endpoints"] = stats.Endpoints.Snapshot(),
                 ["faults"] = new Dictionary<string, long>
                 {
                     ["rateLimited"] = snapshot.Faults.RateLimited,

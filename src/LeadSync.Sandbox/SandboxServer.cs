@@ -98,6 +98,8 @@ public sealed class SandboxServer : IAsyncDisposable
             try
             {
                 var path = context.Request.Path;
+                if (!path.StartsWithSegments("/_sandbox"))
+                    stats.Endpoints.Call(context);
                 if (path.StartsWithSegments("/crm"))
                     await hubSpotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/services"))

@@ -38,6 +38,8 @@ internal sealed class StatsCounters
     public long FaultsOtherStatus;
     public long FaultsLatency;
 
+    public EndpointStats Endpoints { get; } = new();
+
     /// <summary>Counts a fault that is answered instead of the request (a lost response counts itself once applied).</summary>
     public void CountServed(Fault fault)
     {
@@ -98,5 +100,6 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref FaultsResponseLost, 0);
         Interlocked.Exchange(ref FaultsOtherStatus, 0);
         Interlocked.Exchange(ref FaultsLatency, 0);
+        Endpoints.Reset();
     }
 }

@@ -259,8 +259,19 @@ internal sealed class HubSpotApi
             return;
         }
 
-        var sorted = SearchSorted(request);
-        var page = sorted.Skip(request.After).Take(request.Limit).ToList();
+        List<SandboxContact> page;
+        int total;
+        if (_store.Search(request) is { } indexed)
+        {
+            (page, total) = indexed;
+        }
+        else
+        {
+            var sorted = SearchSorted(request);
+            page = [.. sorted.Skip(request.After).Take(request.Limit)];
+            total = sorted.Count;
+        }
+
         var properties = request.Properties is null
             ? HubSpotSchema.SearchDefaultProperties
             : request.Properties.Concat(HubSpotSchema.SearchDefaultProperties).Distinct(StringComparer.Ordinal).ToList();
@@ -268,12 +279,12 @@ internal sealed class HubSpotApi
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("total", sorted.Count);
+            w.WriteNumber("total", total);
             w.WriteStartArray("results");
             foreach (var c in page)
                 WriteContact(w, c, properties);
             w.WriteEndArray();
-            if (next < sorted.Count)
+            if (next < total)
                 WritePaging(w, next.ToString(CultureInfo.InvariantCulture));
             w.WriteEndObject();
         });
@@ -387,6 +398,7 @@ internal sealed class HubSpotApi
         var started = _time.GetUtcNow();
         var (results, errors, written) = _store.ApiUpdate(parsed, byEmail);
         Interlocked.Add(ref _stats.HubSpotWrites, written);
+        _stats.Endpoints.Records(context, written);
         await JsonResponses.WriteAsync(context, errors.Count > 0 ? 207 : 200, w =>
         {
             WriteBatchStart(w, started);
@@ -444,6 +456,7 @@ internal sealed class HubSpotApi
         }
 
         Interlocked.Add(ref _stats.HubSpotWrites, created.Count);
+        _stats.Endpoints.Records(context, created.Count);
         await JsonResponses.WriteAsync(context, 201, w =>
         {
             WriteBatchStart(w, started);

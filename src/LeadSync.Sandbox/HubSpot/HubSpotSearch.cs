@@ -253,6 +253,83 @@ internal static class HubSpotSearch
         }
     }
 
+    /// <summary>
+    /// A range of (lastmodifieddate ms, id) keys: the ms bounds from the group's lastmodifieddate filters and, when
+    /// they pin one millisecond, the id bounds from its hs_object_id filters. <see cref="Covers"/> says every filter
+    /// of the group is in the range (so a contact in the range matches the group).
+    /// </summary>
+    internal sealed record KeyRange(long FromMs, long ToMs, long FromNumber, long ToNumber, bool Covers)
+    {
+        public (long, long) EndKey => ToMs == long.MaxValue ? (long.MaxValue, long.MaxValue) : FromMs == ToMs ? (ToMs, ToNumber == long.MaxValue ? long.MaxValue : ToNumber + 1) : (ToMs + 1, long.MinValue);
+
+        public bool Contains(long ms, long number) => ms <= ToMs && (FromMs != ToMs || number <= ToNumber);
+
+        /// <summary>Whether reading the ordered index gives the scan's order: by lastmodifieddate, ties by id, or by id within one ms.</summary>
+        public bool FollowsIndexOrder(IReadOnlyList<SearchSort> sorts) => sorts switch
+        {
+            [{ PropertyName: "lastmodifieddate", Descending: false }] => true,
+            [{ PropertyName: "hs_object_id" or "id", Descending: false }] or [] => FromMs == ToMs,
+            _ => false,
+        };
+    }
+
+    /// <summary>The key range of a group that filters lastmodifieddate by a range, or null.</summary>
+    internal static KeyRange? ModifiedRange(IReadOnlyList<SearchFilter> group)
+    {
+        long fromMs = long.MinValue, toMs = long.MaxValue, fromNumber = long.MinValue, toNumber = long.MaxValue;
+        var anyTime = false;
+        var covers = true;
+        var numberFilters = false;
+        foreach (var f in group)
+        {
+            if (f.PropertyName == "lastmodifieddate" && f.Operator is "GT" or "GTE" or "LT" or "LTE" or "EQ" or "BETWEEN" &&
+                HubSpotFormat.TryParseMillis(f.Value, out var ms))
+            {
+                anyTime = true;
+                switch (f.Operator)
+                {
+                    case "GT": fromMs = Math.Max(fromMs, ms == long.MaxValue ? ms : ms + 1); break;
+                    case "GTE": fromMs = Math.Max(fromMs, ms); break;
+                    case "LT": toMs = Math.Min(toMs, ms == long.MinValue ? ms : ms - 1); break;
+                    case "LTE": toMs = Math.Min(toMs, ms); break;
+                    case "EQ": (fromMs, toMs) = (Math.Max(fromMs, ms), Math.Min(toMs, ms)); break;
+                    default:
+                        if (!HubSpotFormat.TryParseMillis(f.HighValue, out var high))
+                            return null;
+                        (fromMs, toMs) = (Math.Max(fromMs, ms), Math.Min(toMs, high));
+                        break;
+                }
+
+                continue;
+            }
+
+            if (f.PropertyName is "hs_object_id" or "id" && f.Operator is "GT" or "GTE" or "LT" or "LTE" &&
+                double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && Math.Abs(n) < 1e15)
+            {
+                numberFilters = true;
+                switch (f.Operator)
+                {
+                    case "GT": fromNumber = Math.Max(fromNumber, (long)Math.Floor(n) + 1); break;
+                    case "GTE": fromNumber = Math.Max(fromNumber, (long)Math.Ceiling(n)); break;
+                    case "LT": toNumber = Math.Min(toNumber, (long)Math.Ceiling(n) - 1); break;
+                    default: toNumber = Math.Min(toNumber, (long)Math.Floor(n)); break;
+                }
+
+                continue;
+            }
+
+            covers = false;
+        }
+
+        if (!anyTime)
+            return null;
+        if (fromMs > toMs)
+            (fromMs, toMs) = (0, -1); // empty: nothing is at once after and before
+        if (fromMs != toMs)
+            return new KeyRange(fromMs, toMs, long.MinValue, long.MaxValue, covers && !numberFilters);
+        return new KeyRange(fromMs, toMs, fromNumber, toNumber, covers);
+    }
+
     private static string Token(string? value) => (value ?? string.Empty).Trim('*');
 
     private static bool MatchesQuery(SandboxContact contact, string query)

@@ -16,6 +16,11 @@ public sealed class HubSpotStore
     private readonly Dictionary<string, int> _positionById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _idByEmail = new(StringComparer.Ordinal);
     private readonly List<SandboxOwner> _owners = [];
+
+    // Search indexes: (lastmodifieddate ms, id) in order, moved by every write; emails compared as search compares them.
+    private readonly OrderedIndex<(long Ms, long Number)> _byModified = new(Comparer<(long, long)>.Default);
+    private readonly Dictionary<string, List<int>> _byEmailText = new(StringComparer.OrdinalIgnoreCase);
+    private int _archived;
     private long _nextId = 101;
     private DateTimeOffset _lastWrite = DateTimeOffset.MinValue;
     private long _version;
@@ -348,13 +353,22 @@ public sealed class HubSpotStore
             Previous = _indexLag > TimeSpan.Zero ? current with { Previous = null } : null,
         };
         _contacts[pos] = updated;
+        _byModified.Remove((current.UpdatedAt.ToUnixTimeMilliseconds(), current.Number));
+        _byModified.Add((stamp.ToUnixTimeMilliseconds(), updated.Number));
         var newEmail = updated.Email;
         if (oldEmail != newEmail)
         {
             if (oldEmail is not null)
+            {
                 _idByEmail.Remove(oldEmail);
+                RemoveEmailText(oldEmail, pos);
+            }
+
             if (newEmail is not null)
+            {
                 _idByEmail[newEmail] = id;
+                AddEmailText(newEmail, pos);
+            }
         }
 
         _version++;
@@ -396,12 +410,151 @@ public sealed class HubSpotStore
         props["createdate"] = HubSpotFormat.Iso(created);
         props["lastmodifieddate"] = HubSpotFormat.Iso(updatedAt);
         var contact = new SandboxContact(id, props, created, updatedAt, false) { Number = number };
-        _positionById[id] = _contacts.Count;
+        var pos = _contacts.Count;
+        _positionById[id] = pos;
         _contacts.Add(contact);
+        _byModified.Add((updatedAt.ToUnixTimeMilliseconds(), number));
+        if (contact.Archived)
+            _archived++;
         if (contact.Email is { } email)
+        {
             _idByEmail[email] = id;
+            AddEmailText(email, pos);
+        }
         _version++;
         return contact;
+    }
+
+    /// <summary>
+    /// A search answered from the indexes: the page and the total, exactly as the full scan (every visible contact
+    /// through <see cref="HubSpotSearch.Matches(SandboxContact, SearchRequest)"/>, then <see cref="HubSpotSearch.Sort"/>)
+    /// would give them; null when no index applies (a filter group with nothing indexable, a free-text query, or a
+    /// search index lag, whose stale versions only the scan shows). Candidates are always re-checked with Matches.
+    /// A sort on lastmodifieddate ascending over a lastmodifieddate range (the change feed) reads the ordered index
+    /// from its first key and stops at the page; everything else sorts its candidates with the scan's own sort.
+    /// </summary>
+    internal (List<SandboxContact> Page, int Total)? Search(SearchRequest request)
+    {
+        if (_indexLag > TimeSpan.Zero || !string.IsNullOrWhiteSpace(request.Query) || request.FilterGroups.Count == 0)
+            return null;
+        lock (_sync)
+        {
+            if (request.FilterGroups.Count == 1 && HubSpotSearch.ModifiedRange(request.FilterGroups[0]) is { } range &&
+                range.FollowsIndexOrder(request.Sorts))
+                return SearchInOrderLocked(request, range);
+
+            var positions = new List<int>();
+            foreach (var group in request.FilterGroups)
+            {
+                if (CandidatesLocked(group) is not { } some)
+                    return null;
+                positions.AddRange(some);
+            }
+
+            positions.Sort();
+            var matches = new List<SandboxContact>();
+            var previous = -1;
+            foreach (var p in positions)
+            {
+                if (p != previous && _contacts[p] is { Archived: false } c && HubSpotSearch.Matches(c, request))
+                    matches.Add(c);
+                previous = p;
+            }
+
+            HubSpotSearch.Sort(matches, request.Sorts);
+            return ([.. matches.Skip(request.After).Take(request.Limit)], matches.Count);
+        }
+    }
+
+    private (List<SandboxContact> Page, int Total) SearchInOrderLocked(SearchRequest request, HubSpotSearch.KeyRange range)
+    {
+        var page = new List<SandboxContact>(request.Limit);
+        var total = 0;
+        // When the range is all the group asks (and nothing is archived), the total is a difference of ranks: the walk can stop at the page.
+        var exact = range.Covers && _archived == 0;
+        foreach (var (ms, number) in _byModified.From((range.FromMs, range.FromNumber)))
+        {
+            if (!range.Contains(ms, number))
+                break;
+            var contact = _contacts[_positionById[number.ToString(CultureInfo.InvariantCulture)]];
+            if (contact.Archived || !HubSpotSearch.Matches(contact, request))
+                continue;
+            if (total >= request.After && page.Count < request.Limit)
+                page.Add(contact);
+            total++;
+            if (exact && page.Count == request.Limit)
+                break;
+        }
+
+        if (exact)
+            total = _byModified.Rank(range.EndKey) - _byModified.Rank((range.FromMs, range.FromNumber));
+        return (page, total);
+    }
+
+    /// <summary>Positions that include every contact the group can match, or null when the group has no indexable filter.</summary>
+    private List<int>? CandidatesLocked(IReadOnlyList<SearchFilter> group)
+    {
+        foreach (var filter in group)
+        {
+            if (filter.Operator is not ("EQ" or "IN"))
+                continue;
+            var values = filter.Operator == "EQ" ? (filter.Value is { } v ? [v] : []) : filter.Values;
+            if (filter.PropertyName is "hs_object_id" or "id")
+            {
+                var found = new List<int>();
+                foreach (var value in values)
+                {
+                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n == Math.Floor(n) && n is > 0 and < long.MaxValue &&
+                        _positionById.TryGetValue(((long)n).ToString(CultureInfo.InvariantCulture), out var pos))
+                        found.Add(pos);
+                }
+
+                return found;
+            }
+
+            if (filter.PropertyName == "email")
+            {
+                var found = new List<int>();
+                foreach (var value in values)
+                {
+                    if (_byEmailText.TryGetValue(value.Trim(), out var bucket))
+                        found.AddRange(bucket);
+                }
+
+                return found;
+            }
+        }
+
+        if (HubSpotSearch.ModifiedRange(group) is { } range)
+        {
+            var found = new List<int>();
+            foreach (var (ms, number) in _byModified.From((range.FromMs, range.FromNumber)))
+            {
+                if (!range.Contains(ms, number))
+                    break;
+                found.Add(_positionById[number.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            return found;
+        }
+
+        return null;
+    }
+
+    private void AddEmailText(string email, int pos)
+    {
+        if (!_byEmailText.TryGetValue(email, out var bucket))
+            _byEmailText[email] = bucket = [];
+        bucket.Add(pos);
+    }
+
+    private void RemoveEmailText(string email, int pos)
+    {
+        if (!_byEmailText.TryGetValue(email, out var bucket))
+            return;
+        bucket.Remove(pos);
+        if (bucket.Count == 0)
+            _byEmailText.Remove(email);
     }
 
     /// <summary>Strictly increasing per store at millisecond precision, so "modified after X" never misses a write.</summary>

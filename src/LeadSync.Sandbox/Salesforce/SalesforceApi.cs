@@ -257,7 +257,7 @@ internal sealed partial class SalesforceApi
             return;
         }
 
-        var rows = Soql.Execute(query, _store.Rows(query.From.Name));
+        var rows = _store.Query(query);
         var cursor = new QueryCursor(query, rows);
         var cursorId = "01gSb" + Interlocked.Increment(ref _cursorCounter).ToString("D10", CultureInfo.InvariantCulture) + "AAA";
         await WritePageAsync(context, version, cursorId, cursor, 0);
@@ -330,7 +330,7 @@ internal sealed partial class SalesforceApi
 
     private async Task GetOneAsync(HttpContext context, string version, SalesforceObject obj, string id)
     {
-        var record = _store.Rows(obj.Name).FirstOrDefault(r => SalesforceIds.TryNormalize(id, obj.KeyPrefix, out var id18) && r.Id == id18);
+        var record = SalesforceIds.TryNormalize(id, obj.KeyPrefix, out var id18) ? _store.Get(obj.Name, id18) : null;
         if (record is null)
         {
             await ErrorAsync(context, 404, "NOT_FOUND", "The requested resource does not exist");
@@ -462,6 +462,7 @@ internal sealed partial class SalesforceApi
         var (inputs, allOrNone) = body;
         var results = _store.ApiUpsert(obj, externalIdField, inputs, allOrNone, AutoAssign(context));
         Interlocked.Add(ref _stats.SalesforceWrites, results.Count(r => r.Success));
+        _stats.Endpoints.Records(context, results.Count(r => r.Success));
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartArray();
@@ -480,6 +481,7 @@ internal sealed partial class SalesforceApi
         var results = update ? _store.ApiUpdate(inputs, allOrNone, autoAssign) : _store.ApiCreate(inputs, allOrNone, autoAssign);
         var written = results.Count(r => r.Success);
         Interlocked.Add(ref _stats.SalesforceWrites, written);
+        _stats.Endpoints.Records(context, written);
         if (!update)
         {
             var tasks = inputs.Zip(results).Count(p => p.Second.Success && p.First.Type.Equals("Task", StringComparison.OrdinalIgnoreCase));
@@ -529,6 +531,7 @@ internal sealed partial class SalesforceApi
         }
 
         Interlocked.Increment(ref _stats.SalesforceWrites);
+        _stats.Endpoints.Records(context, 1);
         if (obj == SalesforceSchema.Task)
             Interlocked.Increment(ref _stats.TasksCreated);
         await JsonResponses.WriteAsync(context, 201, w => WriteSaveResult(w, result));

@@ -42,15 +42,13 @@ public sealed class SalesforceStore
     private static readonly string[] LeadRequired = ["LastName", "Company"];
     private readonly object _sync = new();
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, List<SalesforceRecord>> _tables = new(StringComparer.OrdinalIgnoreCase)
+    private readonly Dictionary<string, SalesforceTable> _tables = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Lead"] = [],
-        ["User"] = [],
-        ["Group"] = [],
-        ["Task"] = [],
+        ["Lead"] = new(SalesforceSchema.Lead, ["Email", "HubSpot_Contact_Id__c", SalesforceSchema.ExternalKeyField], ["SystemModstamp", "LastModifiedDate"]),
+        ["User"] = new(SalesforceSchema.User, [], []),
+        ["Group"] = new(SalesforceSchema.Group, [], []),
+        ["Task"] = new(SalesforceSchema.Task, ["WhoId"], []),
     };
-
-    private readonly Dictionary<string, int> _leadPosition = new(StringComparer.Ordinal);
 
     internal SalesforceStore(TimeProvider time, int seed)
     {
@@ -92,7 +90,7 @@ public sealed class SalesforceStore
         if (!SalesforceIds.TryNormalize(id, "00Q", out var id18))
             return null;
         lock (_sync)
-            return _leadPosition.TryGetValue(id18, out var pos) ? _tables["Lead"][pos] : null;
+            return _tables["Lead"].Get(id18);
     }
 
     /// <summary>Case- and whitespace-insensitive, like SOQL's Email = '...'. Several leads may share an email.</summary>
@@ -100,7 +98,7 @@ public sealed class SalesforceStore
     {
         var wanted = email.Trim();
         lock (_sync)
-            return [.. _tables["Lead"].Where(l => l.Email is { } e && string.Equals(e.Trim(), wanted, StringComparison.OrdinalIgnoreCase))];
+            return [.. _tables["Lead"].WithValue("Email", wanted).Where(l => l.Email is { } e && string.Equals(e.Trim(), wanted, StringComparison.OrdinalIgnoreCase))];
     }
 
     public IReadOnlyList<SalesforceRecord> ListLeads() => Rows("Lead");
@@ -134,7 +132,25 @@ public sealed class SalesforceStore
     internal IReadOnlyList<SalesforceRecord> Rows(string table)
     {
         lock (_sync)
-            return [.. _tables[table]];
+            return [.. _tables[table].Rows];
+    }
+
+    internal SalesforceRecord? Get(string table, string id18)
+    {
+        lock (_sync)
+            return _tables[table].Get(id18);
+    }
+
+    /// <summary>
+    /// Runs a query as a snapshot: the indexes pick the rows it can match under the lock, and the evaluation (the same
+    /// one a full scan uses) filters and orders them outside it; records are immutable, so the snapshot stays whole.
+    /// </summary>
+    internal List<SalesforceRecord> Query(SoqlQuery query)
+    {
+        List<SalesforceRecord> candidates;
+        lock (_sync)
+            candidates = _tables[query.From.Name].Candidates(query.Where);
+        return Soql.Execute(query, candidates);
     }
 
     internal SalesforceRecord Insert(SalesforceObject type, Dictionary<string, object?> fields)
@@ -148,10 +164,7 @@ public sealed class SalesforceStore
         var id = fields.TryGetValue("Id", out var given) && given is string s ? s : Ids.Next(type.KeyPrefix);
         fields["Id"] = id;
         var record = new SalesforceRecord(type.Name, id, fields);
-        var table = _tables[type.Name];
-        if (type == SalesforceSchema.Lead)
-            _leadPosition[id] = table.Count;
-        table.Add(record);
+        _tables[type.Name].Add(record);
         return record;
     }
 
@@ -167,7 +180,7 @@ public sealed class SalesforceStore
         next["LastModifiedDate"] = stamp;
         next["SystemModstamp"] = stamp;
         var updated = lead with { Fields = next };
-        _tables["Lead"][_leadPosition[lead.Id]] = updated;
+        _tables["Lead"].Replace(updated);
         return updated;
     }
 
@@ -203,7 +216,7 @@ public sealed class SalesforceStore
 
     private void ApplyUpdateLocked(string leadId, Dictionary<string, object?> changes, DateTimeOffset stamp, bool autoAssign)
     {
-        var current = _tables["Lead"][_leadPosition[leadId]];
+        var current = _tables["Lead"].Get(leadId)!;
         var next = new Dictionary<string, object?>(current.Fields, StringComparer.Ordinal);
         foreach (var (k, v) in changes)
             next[k] = v;
@@ -223,9 +236,8 @@ public sealed class SalesforceStore
             return (Fail(null, "MALFORMED_ID", $"Lead ID: id value of incorrect type: {input.Id}", ["Id"]), null);
         if (!seen.Add(id18))
             return (Fail(input.Id, "DUPLICATE_VALUE", $"duplicate value found: Id duplicates value on record with id: {input.Id}", ["Id"]), null);
-        if (!_leadPosition.TryGetValue(id18, out var pos))
+        if (_tables["Lead"].Get(id18) is not { } lead)
             return (Fail(input.Id, "ENTITY_IS_DELETED", "entity is deleted", []), null);
-        var lead = _tables["Lead"][pos];
         if (lead.IsConverted)
             return (Fail(lead.Id, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []), null);
 
@@ -384,7 +396,7 @@ public sealed class SalesforceStore
             return (Fail(null, "MISSING_ARGUMENT", $"{keyField.Name} not specified", [keyField.Name]), null);
         if (keyCounts[key] > 1)
             return (Fail(null, "DUPLICATE_EXTERNAL_ID", $"Duplicate external id specified: {key}", [keyField.Name]), null);
-        var matches = _tables[type.Name].Where(r => r.Get(keyField.Name) is string stored && string.Equals(stored, key, StringComparison.OrdinalIgnoreCase)).ToList();
+        var matches = WithText(_tables[type.Name], keyField.Name, key).ToList();
         if (matches.Count > 1)
         {
             // Reachable only where the field is not Unique (or was made an External ID over data that already
@@ -430,7 +442,7 @@ public sealed class SalesforceStore
         {
             if (!field.Unique || !values.TryGetValue(field.Name, out var value) || value is not string text)
                 continue;
-            var holder = _tables[type.Name].Find(r => r.Id != selfId && r.Get(field.Name) is string other && string.Equals(other, text, StringComparison.OrdinalIgnoreCase))?.Id;
+            var holder = WithText(_tables[type.Name], field.Name, text).FirstOrDefault(r => r.Id != selfId)?.Id;
             var claim = field.Name + "\n" + text.ToUpperInvariant();
             if (holder is null && claimed.TryGetValue(claim, out var earlier) && earlier != selfId)
                 holder = earlier.Length == 0 ? "<unknown>" : earlier; // Salesforce's wording for a record of the same request not yet saved
@@ -440,6 +452,13 @@ public sealed class SalesforceStore
         }
 
         return null;
+    }
+
+    /// <summary>Records whose text <paramref name="field"/> equals <paramref name="value"/> case-insensitively, in table order.</summary>
+    private static IEnumerable<SalesforceRecord> WithText(SalesforceTable table, string field, string value)
+    {
+        var candidates = table.IsValueIndexed(field) ? table.WithValue(field, value) : table.Rows;
+        return candidates.Where(r => r.Get(field) is string stored && string.Equals(stored, value, StringComparison.OrdinalIgnoreCase));
     }
 
     private static List<SalesforceSaveResult> RolledBack(List<SalesforceSaveResult> results) =>
@@ -512,7 +531,7 @@ public sealed class SalesforceStore
                     continue;
                 }
 
-                if (field.Name == "WhoId" && (!SalesforceIds.TryNormalize(text, "00Q", out var who) || !_leadPosition.ContainsKey(who)))
+                if (field.Name == "WhoId" && (!SalesforceIds.TryNormalize(text, "00Q", out var who) || !_tables["Lead"].Contains(who)))
                 {
                     errors.Add(new("INVALID_CROSS_REFERENCE_KEY", $"Name ID: id value of incorrect type: {text}", [field.Name]));
                     continue;
@@ -537,14 +556,14 @@ public sealed class SalesforceStore
     {
         if (SalesforceIds.TryNormalize(ownerId, "005", out var userId))
         {
-            var user = _tables["User"].Find(u => u.Id == userId);
+            var user = _tables["User"].Get(userId);
             if (user is null)
                 return new("INVALID_CROSS_REFERENCE_KEY", $"invalid cross reference id: {ownerId}", ["OwnerId"]);
             return user.IsActive ? null : new("INACTIVE_OWNER_OR_USER", "operation performed with inactive user as owner of " + type.Name.ToLowerInvariant(), ["OwnerId"]);
         }
 
         if (type == SalesforceSchema.Lead && SalesforceIds.TryNormalize(ownerId, "00G", out var groupId) &&
-            _tables["Group"].Exists(g => g.Id == groupId && g.GetString("Type") == "Queue"))
+            _tables["Group"].Get(groupId)?.GetString("Type") == "Queue")
             return null;
         return new("INVALID_CROSS_REFERENCE_KEY", $"Owner ID: id value of incorrect type: {ownerId}", ["OwnerId"]);
     }

@@ -263,7 +263,7 @@ internal static class Soql
         SoqlAnd and => and.Parts.All(p => Matches(record, p)),
         SoqlOr or => or.Parts.Any(p => Matches(record, p)),
         SoqlNot not => !Matches(record, not.Inner),
-        SoqlIn @in => @in.Values.Any(v => Equal(record.Get(@in.Field.Name), v)) != @in.Negated,
+        SoqlIn @in => @in.Values.Any(v => Equal(@in.Field, record.Get(@in.Field.Name), v)) != @in.Negated,
         SoqlLike like => record.Get(like.Field.Name) is string s && like.Pattern.IsMatch(s),
         SoqlCompare c => Compare(record.Get(c.Field.Name), c),
         _ => false,
@@ -318,7 +318,7 @@ internal static class Soql
             if (x is null || y is null)
                 c = x is null && y is null ? 0 : (x is null == order[o].NullsFirst ? -1 : 1);
             else
-                c = order[o].Descending ? -CompareValues(x, y) : CompareValues(x, y);
+                c = order[o].Descending ? -CompareValues(order[o].Field, x, y) : CompareValues(order[o].Field, x, y);
             if (c != 0)
                 return c;
         }
@@ -326,18 +326,18 @@ internal static class Soql
         return 0;
     }
 
-    private static bool Equal(object? actual, SoqlLiteral literal) =>
-        literal.Kind == LiteralKind.Null ? actual is null : actual is not null && CompareValues(actual, literal.Value!) == 0;
+    private static bool Equal(SalesforceField field, object? actual, SoqlLiteral literal) =>
+        literal.Kind == LiteralKind.Null ? actual is null : actual is not null && CompareValues(field, actual, literal.Value!) == 0;
 
     private static bool Compare(object? actual, SoqlCompare c)
     {
         if (c.Operator == "=")
-            return Equal(actual, c.Value);
+            return Equal(c.Field, actual, c.Value);
         if (c.Operator == "!=")
-            return !Equal(actual, c.Value);
+            return !Equal(c.Field, actual, c.Value);
         if (actual is null || c.Value.Value is null)
             return false;
-        var r = CompareValues(actual, c.Value.Value);
+        var r = CompareValues(c.Field, actual, c.Value.Value);
         return c.Operator switch
         {
             "<" => r < 0,
@@ -347,9 +347,17 @@ internal static class Soql
         };
     }
 
-    private static int CompareValues(object x, object y) => (x, y) switch
+    /// <summary>
+    /// Text compares case-insensitively, as SOQL does on text fields; ids (and references to them) compare ordinally,
+    /// because an id's case is part of it: <c>ORDER BY SystemModstamp, Id</c> breaks ties by the exact id and
+    /// <c>Id &gt; '...'</c> is the exact successor, which is what a (time, id) cursor relies on.
+    /// </summary>
+    internal static StringComparison TextComparison(SalesforceField field) =>
+        field.Type is "id" or "reference" ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    private static int CompareValues(SalesforceField field, object x, object y) => (x, y) switch
     {
-        (string a, string b) => string.Compare(a, b, StringComparison.OrdinalIgnoreCase),
+        (string a, string b) => string.Compare(a, b, TextComparison(field)),
         (bool a, bool b) => a.CompareTo(b),
         (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
         (DateOnly a, DateOnly b) => a.CompareTo(b),
@@ -369,8 +377,9 @@ internal static class Soql
             "int" or "double" or "currency" or "percent" => literal.Kind == LiteralKind.Number,
             _ => literal.Kind == LiteralKind.String,
         };
-        if (ok && field.Type is "id" or "reference" && literal.Value is string { Length: 15 } id15 && id15.All(char.IsAsciiLetterOrDigit))
-            return literal with { Value = SalesforceIds.To18(id15) }; // a 15-character id matches its 18-character form, as in Salesforce
+        // A 15-character id matches its 18-character form, and an 18-character id its canonical spelling, as in Salesforce.
+        if (ok && field.Type is "id" or "reference" && SalesforceIds.Canonical(literal.Value as string) is { } canonical)
+            return literal with { Value = canonical };
         if (ok)
             return literal;
         var expected = field.Type switch
