@@ -172,8 +172,13 @@ public sealed class PlannerProperties
     {
         var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c));
         var perKey = plan.People.Where(p => p.Handoff is not null).GroupBy(p => p.LeadKey, StringComparer.Ordinal).All(g => g.Count() == 1);
+        // A new crossing follows every crossing the record counts and the ledger holds (closed and refused ones too); a
+        // resumed one is the open entry a previous attempt began after the counted ones.
         var nextCrossing = plan.People.Where(p => p.Handoff is not null).All(p =>
-            p.Handoff!.Crossing == (p.Snapshot.Record?.Crossings ?? 0) + 1 && p.CrossingsAfter == p.Handoff.Crossing && p.InSalesAfter && p.Handoff.Entry.Crossing == p.Handoff.Crossing);
+            (p.Handoff!.Resumed
+                ? p.Snapshot.Ledger.Any(e => e.Crossing == p.Handoff.Crossing && !e.Closed && e.Crossing > (p.Snapshot.Record?.Crossings ?? 0))
+                : p.Handoff.Crossing == Math.Max(p.Snapshot.Record?.Crossings ?? 0, p.Snapshot.Ledger.Select(e => e.Crossing).DefaultIfEmpty(0).Max()) + 1)
+            && p.CrossingsAfter == p.Handoff.Crossing && p.InSalesAfter && p.Handoff.Entry.Crossing == p.Handoff.Crossing);
         return (perKey && nextCrossing).Label(Render(plan));
     }
 
