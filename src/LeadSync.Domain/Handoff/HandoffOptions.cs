@@ -34,6 +34,8 @@ public sealed class HandoffOptions
 
     public RecycleOptions Recycle { get; set; } = new();
 
+    public RequalifyOptions Requalify { get; set; } = new();
+
     public HandoffNoteOptions Note { get; set; } = new();
 }
 
@@ -74,6 +76,19 @@ public sealed class RecycleOptions
     public LeadStatus[]? Statuses { get; set; }
 
     public IReadOnlyList<LeadStatus> EffectiveStatuses => Statuses is { Length: > 0 } ? Statuses : DefaultStatuses;
+}
+
+/// <summary>
+/// When a lead a person disqualified (a <see cref="RecycleOptions.Statuses"/> value they set) may go to sales again:
+/// by new engagement, or once a cool-off is over — and in either case only at or above the threshold.
+/// </summary>
+public sealed class RequalifyOptions
+{
+    /// <summary>Points the score must rise above its value at the disqualification (never below the threshold).</summary>
+    public int ScoreRise { get; set; } = 10;
+
+    /// <summary>Days after the disqualification from which a lead at the threshold goes to sales again; 0 = never by time alone.</summary>
+    public int CoolOffDays { get; set; } = 90;
 }
 
 public sealed class HandoffNoteOptions

@@ -95,6 +95,16 @@ public static class HandoffOptionsValidator
             }
         }
 
+        if (options.Requalify.ScoreRise is < 1 or > 100)
+        {
+            problems.Add(new(path + ":Requalify:ScoreRise", Invariant($"{options.Requalify.ScoreRise} is out of range"), "1 to 100 points above the score at the disqualification (default 10)"));
+        }
+
+        if (options.Requalify.CoolOffDays is < 0 or > 3650)
+        {
+            problems.Add(new(path + ":Requalify:CoolOffDays", Invariant($"{options.Requalify.CoolOffDays} is out of range"), "0 (never by time alone) to 3650 days (default 90)"));
+        }
+
         if (options.Note.HighPriorityAtOrAbove is < 0 or > 101)
         {
             problems.Add(new(path + ":Note:HighPriorityAtOrAbove", Invariant($"{options.Note.HighPriorityAtOrAbove} is outside the score scale"), "0 to 100 (101 = never high)"));

@@ -171,6 +171,17 @@ public sealed class LeadPlanner(ConnectionModel model)
         draft.InSalesAfter = record?.InSales ?? false;
         draft.CrossingsAfter = record?.Crossings ?? 0;
         draft.FirstSeenAboveThresholdAt = score >= HandoffOptions.Threshold ? record?.FirstSeenAboveThresholdAt ?? now : null;
+
+        // A hand-back status a person set is their decision: remembered, kept, and not overruled by the score.
+        var statusChangedByPerson = StatusChangedByPerson(person);
+        draft.Disqualified = model.Handoff.Disqualify(
+            draft.Canonical, person.Crm is not null ? person.Crm.Status : person.Marketing?.LeadStatus, record?.InSales == true,
+            statusChangedByPerson, record?.Disqualified, score, now);
+        if (draft.Disqualified is { } disqualified && !ReferenceEquals(disqualified, record?.Disqualified))
+        {
+            draft.Reasons.Add($"a person set the status '{disqualified.Status}': remembered as a disqualification; LeadSync keeps that status");
+        }
+
         if (score < HandoffOptions.Threshold && record?.InSales != true && person.Crm?.IsConverted != true)
         {
             return null;
@@ -183,17 +194,25 @@ public sealed class LeadPlanner(ConnectionModel model)
 
         // A person chose the owner when it changed since the last look, or when it is not the one LeadSync assigned for
         // the current crossing (the last look already remembers a human's change: that alone would forget it a cycle later).
-        var assigned = person.Ledger.LastOrDefault(e => e.Crossing == draft.CrossingsAfter)?.OwnerId;
+        var assigned = person.Ledger.LastOrDefault(e => e.Crossing == draft.CrossingsAfter && e.Refused is null)?.OwnerId;
         var changedByPerson = ownerKind == OwnerKind.Person
             && ((!string.IsNullOrEmpty(lastOwner) && !OwnerClassifier.SameId(lastOwner, ownerId))
                 || (assigned is not null && !OwnerClassifier.SameId(assigned, ownerId)));
 
         var decision = model.Handoff.Decide(new HandoffInput(
-            score, draft.Score.Grade, draft.InSalesAfter, draft.Canonical, person.Crm?.IsConverted == true, ownerKind, changedByPerson));
+            score, draft.Score.Grade, draft.InSalesAfter, draft.Canonical, person.Crm?.IsConverted == true, ownerKind, changedByPerson,
+            draft.Disqualified, now));
         draft.Reasons.Add(decision.Reason);
         switch (decision.Action)
         {
             case HandoffAction.Handoff:
+                if (StandingRefusal(person) is { } refused)
+                {
+                    draft.Reasons.Add(FormattableString.Invariant(
+                        $"the CRM refused the last handoff on {refused.At.ToUniversalTime():yyyy-MM-dd HH:mm} UTC ({refused.Reason}); LeadSync hands the lead off again once the record changes"));
+                    return null;
+                }
+
                 draft.InSalesAfter = true;
                 if (person.Crm is null && !model.Sync.CreateSalesforceLeadOnHandoff)
                 {
@@ -202,9 +221,11 @@ public sealed class LeadPlanner(ConnectionModel model)
                     return null;
                 }
 
+                // In sales again: a disqualification it re-qualified from is over.
+                draft.Disqualified = null;
                 if (!decision.AssignOwner)
                 {
-                    draft.CrossingsAfter++;
+                    draft.CrossingsAfter = NextCrossing(person);
                     return null;
                 }
 
@@ -225,10 +246,25 @@ public sealed class LeadPlanner(ConnectionModel model)
                         draft.CrmOwner = new OwnerWrite(queue);
                     }
 
-                    draft.CrmStatus = model.Statuses.ToCrm(HandoffOptions.ReleaseStatus);
                 }
 
-                draft.Canonical = HandoffOptions.ReleaseStatus;
+                // Sales handing the lead back chose its status; so did a person who changed it since the last look.
+                // Either is kept: only a status LeadSync set gives way to the release status.
+                var handBack = draft.Canonical is { } current && model.Handoff.IsHandBack(current);
+                if (!handBack && statusChangedByPerson && person.Crm is not null)
+                {
+                    draft.Reasons.Add($"the status '{person.Crm.Status}' was set by a person since LeadSync last looked: kept");
+                }
+                else if (!handBack)
+                {
+                    if (person.Crm is not null)
+                    {
+                        draft.CrmStatus = model.Statuses.ToCrm(HandoffOptions.ReleaseStatus);
+                    }
+
+                    draft.Canonical = HandoffOptions.ReleaseStatus;
+                }
+
                 if (person.Marketing is not null)
                 {
                     draft.MarketingOwner = new OwnerWrite(null);
@@ -246,11 +282,51 @@ public sealed class LeadPlanner(ConnectionModel model)
         }
     }
 
-    /// <summary>The entry a previous attempt of this crossing began (its rep is kept: a crossing is routed once).</summary>
+    /// <summary>
+    /// The entry a previous attempt of the next crossing began (its rep is kept: a crossing is routed once). Entries the
+    /// CRM refused are closed, so a later crossing may follow them before the lead record counts it.
+    /// </summary>
     private static AssignmentEntry? ExistingEntry(PersonSnapshot person)
     {
-        var crossing = (person.Record?.Crossings ?? 0) + 1;
-        return person.Ledger.FirstOrDefault(e => e.Crossing == crossing && !e.Closed);
+        var counted = person.Record?.Crossings ?? 0;
+        return person.Ledger.Where(e => e.Crossing > counted && !e.Closed).OrderBy(e => e.Crossing).FirstOrDefault();
+    }
+
+    /// <summary>The number of a new crossing: after every one the record counts and every one the ledger holds (refused ones too).</summary>
+    private static int NextCrossing(PersonSnapshot person) =>
+        Math.Max(person.Record?.Crossings ?? 0, person.Ledger.Count == 0 ? 0 : person.Ledger.Max(e => e.Crossing)) + 1;
+
+    /// <summary>The CRM's refusal of the person's latest crossing, while neither record changed since (a fix or new data lifts it).</summary>
+    private static HandoffRefusal? StandingRefusal(PersonSnapshot person)
+    {
+        if (person.Ledger.Count == 0 || person.Ledger.MaxBy(e => e.Crossing)!.Refused is not { } refused)
+        {
+            return null;
+        }
+
+        var marketingChanged = person.Marketing is { } contact && (refused.MarketingModifiedAt is not { } m || Newer(contact.ModifiedAt, m));
+        var crmChanged = person.Crm is { } lead && (refused.CrmModifiedAt is not { } c || Newer(lead.ModifiedAt, c));
+        return marketingChanged || crmChanged ? null : refused;
+    }
+
+    /// <summary>Later by at least a microsecond: the state store keeps times to the microsecond (PostgreSQL).</summary>
+    private static bool Newer(DateTimeOffset value, DateTimeOffset than) => value.UtcTicks / 10 > than.UtcTicks / 10;
+
+    /// <summary>
+    /// True when the status LeadSync reads (the CRM's, else the marketing platform's) differs from the one it last saw or
+    /// wrote — or LeadSync never saw one: then someone other than LeadSync set it.
+    /// </summary>
+    private static bool StatusChangedByPerson(PersonSnapshot person)
+    {
+        var record = person.Record;
+        string? seen = null;
+        if (person.Crm is { } lead)
+        {
+            return record is null || !record.LastSeenCrm.TryGetValue(SeenKeys.Status, out seen) || !SameValue(seen, lead.Status);
+        }
+
+        return person.Marketing is { } contact
+            && (record is null || !record.LastSeenMarketing.TryGetValue(SeenKeys.Status, out seen) || !SameValue(seen, contact.LeadStatus));
     }
 
     private void ResumeHandoff(Draft draft, AssignmentEntry entry, OwnerDirectory owners)
@@ -295,7 +371,7 @@ public sealed class LeadPlanner(ConnectionModel model)
 
         var rep = routing.Rep is null ? null : FindRep(routing.Rep.Email);
         var sla = model.Sla.Evaluate(new SlaInput(now, HandoffOptions.HandoffStatus, 0, rep?.TimeZone, rep?.WorkingHours, now));
-        var crossing = (person.Record?.Crossings ?? 0) + 1;
+        var crossing = NextCrossing(person);
         var note = new AssignmentNote(text.Subject, text.Priority, text.Description, TaskOwnerFor(ownerId, owners, isQueue: routing.Rep is null));
         var team = routing.Team ?? "(queue)";
         var entry = new AssignmentEntry(
@@ -515,6 +591,8 @@ public sealed class LeadPlanner(ConnectionModel model)
 
         public bool InSalesAfter { get; set; }
 
+        public Disqualification? Disqualified { get; set; }
+
         public int CrossingsAfter { get; set; }
 
         public DateTimeOffset? FirstSeenAboveThresholdAt { get; set; }
@@ -574,6 +652,7 @@ public sealed class LeadPlanner(ConnectionModel model)
             ScoreDetail = Score,
             Blocked = blocked,
             InSalesAfter = Person.Record?.InSales ?? false,
+            DisqualifiedAfter = Person.Record?.Disqualified,
             CrossingsAfter = Person.Record?.Crossings ?? 0,
             StatusBefore = StatusBefore,
             StageBefore = StageBefore,
@@ -610,6 +689,7 @@ public sealed class LeadPlanner(ConnectionModel model)
                 Released = Released,
                 Untouchable = Untouchable,
                 InSalesAfter = InSalesAfter,
+                DisqualifiedAfter = Disqualified,
                 CrossingsAfter = CrossingsAfter,
                 FirstSeenAboveThresholdAt = FirstSeenAboveThresholdAt,
                 StatusBefore = StatusBefore,

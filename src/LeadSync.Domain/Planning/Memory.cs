@@ -18,7 +18,18 @@ public sealed record LeadRecord(
     bool InSales,
     int Crossings,
     DateTimeOffset? FirstSeenAboveThresholdAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    Disqualification? Disqualified = null);
+
+/// <summary>
+/// A person said no: someone set a status with which sales hands a lead back (<c>Handoff:Recycle:Statuses</c>). LeadSync
+/// keeps the status they chose and does not hand the lead off again until it re-qualifies by new engagement (its score
+/// rises by <c>Handoff:Requalify:ScoreRise</c> over <see cref="Score"/>) or the cool-off (<c>Handoff:Requalify:CoolOffDays</c>) is over.
+/// </summary>
+/// <param name="At">When LeadSync first saw the status.</param>
+/// <param name="Score">The unified score when it was seen.</param>
+/// <param name="Status">The status value as the person set it (the CRM's value, or the marketing platform's when there is no CRM lead).</param>
+public sealed record Disqualification(DateTimeOffset At, int Score, string Status);
 
 /// <summary>Keys under which a lead record's last-seen values keep the typed values (vendor field names never start with '_').</summary>
 public static class SeenKeys
@@ -62,11 +73,20 @@ public sealed record AssignmentEntry(
     int Escalations,
     DateTimeOffset? SlaDueAt,
     bool Closed,
-    AssignmentNote? Note = null)
+    AssignmentNote? Note = null,
+    HandoffRefusal? Refused = null)
 {
     /// <summary>Stable key of this crossing (for idempotent task creation).</summary>
     public string Key => FormattableString.Invariant($"{LeadKey}#{Crossing}");
 }
+
+/// <summary>
+/// The CRM refused a handoff's write for a reason about the record (an invalid email, a value too long or out of range):
+/// the entry is closed with it, and the lead is handed off again only once the record changes on either side.
+/// </summary>
+/// <param name="MarketingModifiedAt">The marketing record's modification time when it was refused (null: none).</param>
+/// <param name="CrmModifiedAt">The CRM lead's modification time when it was refused (null: there was no CRM lead).</param>
+public sealed record HandoffRefusal(string Reason, DateTimeOffset At, DateTimeOffset? MarketingModifiedAt, DateTimeOffset? CrmModifiedAt);
 
 /// <summary>The rep's task as composed when the crossing began; a resumed handoff creates exactly this one.</summary>
 /// <param name="TaskOwnerId">Who owns the task (the rep, or the integration user when a queue got the lead); null = no task possible.</param>

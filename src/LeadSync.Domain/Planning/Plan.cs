@@ -97,6 +97,9 @@ public sealed record PersonPlan
 
     public bool InSalesAfter { get; init; }
 
+    /// <summary>The person's "no" LeadSync remembers after this plan (null: none, or it re-qualified and went to sales).</summary>
+    public Disqualification? DisqualifiedAfter { get; init; }
+
     public int CrossingsAfter { get; init; }
 
     public DateTimeOffset? FirstSeenAboveThresholdAt { get; init; }

@@ -154,7 +154,8 @@ public static class Settlement
             handoffFailed || (failure is not null && plan.Released) ? record?.InSales ?? false : plan.InSalesAfter,
             handoffFailed ? record?.Crossings ?? 0 : plan.CrossingsAfter,
             plan.FirstSeenAboveThresholdAt,
-            now);
+            now,
+            failure is not null || handoffFailed ? record?.Disqualified : plan.DisqualifiedAfter);
     }
 
     private static Dictionary<string, string?> SeenMarketing(MarketingPerson contact, MarketingUpdate? write)

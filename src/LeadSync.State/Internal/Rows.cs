@@ -21,7 +21,8 @@ internal sealed class LeadRow
     public const string Columns =
         "connection AS Connection, lead_key AS LeadKey, marketing_id AS MarketingId, crm_id AS CrmId, " +
         "last_seen_marketing AS LastSeenMarketing, last_seen_crm AS LastSeenCrm, score AS Score, grade AS Grade, " +
-        "in_sales AS InSales, crossings AS Crossings, first_seen_above_threshold_at AS FirstSeenAboveThresholdAt, updated_at AS UpdatedAt";
+        "in_sales AS InSales, crossings AS Crossings, first_seen_above_threshold_at AS FirstSeenAboveThresholdAt, updated_at AS UpdatedAt, " +
+        "disqualified_at AS DisqualifiedAt, disqualified_score AS DisqualifiedScore, disqualified_status AS DisqualifiedStatus";
 
     public string Connection { get; set; } = string.Empty;
 
@@ -47,6 +48,12 @@ internal sealed class LeadRow
 
     public object? UpdatedAt { get; set; }
 
+    public object? DisqualifiedAt { get; set; }
+
+    public int? DisqualifiedScore { get; set; }
+
+    public string? DisqualifiedStatus { get; set; }
+
     public LeadRecord ToRecord() => new(
         Connection,
         LeadKey,
@@ -59,7 +66,10 @@ internal sealed class LeadRow
         InSales,
         Crossings,
         SqlDialect.ReadTime(FirstSeenAboveThresholdAt),
-        SqlDialect.ReadRequiredTime(UpdatedAt));
+        SqlDialect.ReadRequiredTime(UpdatedAt),
+        SqlDialect.ReadTime(DisqualifiedAt) is { } at && DisqualifiedScore is { } score && DisqualifiedStatus is { } status
+            ? new Disqualification(at, score, status)
+            : null);
 }
 
 internal sealed class AssignmentRow
@@ -69,7 +79,9 @@ internal sealed class AssignmentRow
         "owner_id AS OwnerId, marketing_owner_id AS MarketingOwnerId, team AS Team, reason AS Reason, steps_done AS StepsDone, " +
         "task_id AS TaskId, first_seen_at AS FirstSeenAt, started_at AS StartedAt, owner_written_at AS OwnerWrittenAt, " +
         "completed_at AS CompletedAt, escalations AS Escalations, sla_due_at AS SlaDueAt, closed AS Closed, " +
-        "task_subject AS TaskSubject, task_priority AS TaskPriority, task_description AS TaskDescription, task_owner_id AS TaskOwnerId";
+        "task_subject AS TaskSubject, task_priority AS TaskPriority, task_description AS TaskDescription, task_owner_id AS TaskOwnerId, " +
+        "refused_reason AS RefusedReason, refused_at AS RefusedAt, refused_marketing_modified_at AS RefusedMarketingModifiedAt, " +
+        "refused_crm_modified_at AS RefusedCrmModifiedAt";
 
     public string? TaskSubject { get; set; }
 
@@ -78,6 +90,14 @@ internal sealed class AssignmentRow
     public string? TaskDescription { get; set; }
 
     public string? TaskOwnerId { get; set; }
+
+    public string? RefusedReason { get; set; }
+
+    public object? RefusedAt { get; set; }
+
+    public object? RefusedMarketingModifiedAt { get; set; }
+
+    public object? RefusedCrmModifiedAt { get; set; }
 
     public string Connection { get; set; } = string.Empty;
 
@@ -133,6 +153,9 @@ internal sealed class AssignmentRow
         Closed,
         TaskSubject is not null && TaskPriority is not null && TaskDescription is not null
             ? new AssignmentNote(TaskSubject, TaskPriority, TaskDescription, TaskOwnerId)
+            : null,
+        RefusedReason is not null && SqlDialect.ReadTime(RefusedAt) is { } refusedAt
+            ? new HandoffRefusal(RefusedReason, refusedAt, SqlDialect.ReadTime(RefusedMarketingModifiedAt), SqlDialect.ReadTime(RefusedCrmModifiedAt))
             : null);
 }
 

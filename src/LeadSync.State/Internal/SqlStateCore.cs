@@ -24,7 +24,8 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
     private const string LeadInsert =
         """
         INSERT INTO lead_record (connection, lead_key, marketing_id, crm_id, last_seen_marketing, last_seen_crm,
-                                 score, grade, in_sales, crossings, first_seen_above_threshold_at, updated_at)
+                                 score, grade, in_sales, crossings, first_seen_above_threshold_at, updated_at,
+                                 disqualified_at, disqualified_score, disqualified_status)
         """;
 
     private const string LeadUpsert =
@@ -33,14 +34,17 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
             marketing_id = excluded.marketing_id, crm_id = excluded.crm_id,
             last_seen_marketing = excluded.last_seen_marketing, last_seen_crm = excluded.last_seen_crm,
             score = excluded.score, grade = excluded.grade, in_sales = excluded.in_sales, crossings = excluded.crossings,
-            first_seen_above_threshold_at = excluded.first_seen_above_threshold_at, updated_at = excluded.updated_at
+            first_seen_above_threshold_at = excluded.first_seen_above_threshold_at, updated_at = excluded.updated_at,
+            disqualified_at = excluded.disqualified_at, disqualified_score = excluded.disqualified_score,
+            disqualified_status = excluded.disqualified_status
         """;
 
     private const string AssignmentInsert =
         """
         INSERT INTO assignment (connection, lead_key, crossing, crm_lead_id, owner_id, marketing_owner_id, team, reason,
                                 steps_done, task_id, first_seen_at, started_at, owner_written_at, completed_at, escalations,
-                                sla_due_at, closed, task_subject, task_priority, task_description, task_owner_id)
+                                sla_due_at, closed, task_subject, task_priority, task_description, task_owner_id,
+                                refused_reason, refused_at, refused_marketing_modified_at, refused_crm_modified_at)
         """;
 
     // The key and when the crossing was first seen / started stay as begun; everything else may move on (reassignment
@@ -52,6 +56,8 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
             team = excluded.team, reason = excluded.reason, steps_done = excluded.steps_done, task_id = excluded.task_id,
             owner_written_at = excluded.owner_written_at, completed_at = excluded.completed_at, escalations = excluded.escalations,
             sla_due_at = excluded.sla_due_at, closed = excluded.closed,
+            refused_reason = excluded.refused_reason, refused_at = excluded.refused_at,
+            refused_marketing_modified_at = excluded.refused_marketing_modified_at, refused_crm_modified_at = excluded.refused_crm_modified_at,
             task_subject = COALESCE(excluded.task_subject, assignment.task_subject),
             task_priority = COALESCE(excluded.task_priority, assignment.task_priority),
             task_description = COALESCE(excluded.task_description, assignment.task_description),
@@ -245,6 +251,8 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
                 crm_lead_id = @CrmLeadId, owner_id = @OwnerId, marketing_owner_id = @MarketingOwnerId, team = @Team,
                 reason = @Reason, steps_done = @StepsDone, task_id = @TaskId, owner_written_at = @OwnerWrittenAt,
                 completed_at = @CompletedAt, escalations = @Escalations, sla_due_at = @SlaDueAt, closed = @Closed,
+                refused_reason = @RefusedReason, refused_at = @RefusedAt,
+                refused_marketing_modified_at = @RefusedMarketingModifiedAt, refused_crm_modified_at = @RefusedCrmModifiedAt,
                 task_subject = COALESCE(@TaskSubject, task_subject), task_priority = COALESCE(@TaskPriority, task_priority),
                 task_description = COALESCE(@TaskDescription, task_description),
                 task_owner_id = CASE WHEN @TaskSubject IS NULL THEN task_owner_id ELSE @TaskOwnerId END
@@ -267,6 +275,10 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
                 entry.Escalations,
                 SlaDueAt = Dialect.Time(entry.SlaDueAt),
                 entry.Closed,
+                RefusedReason = entry.Refused?.Reason,
+                RefusedAt = Dialect.Time(entry.Refused?.At),
+                RefusedMarketingModifiedAt = Dialect.Time(entry.Refused?.MarketingModifiedAt),
+                RefusedCrmModifiedAt = Dialect.Time(entry.Refused?.CrmModifiedAt),
                 TaskSubject = entry.Note?.Subject,
                 TaskPriority = entry.Note?.Priority,
                 TaskDescription = entry.Note?.Description,
@@ -620,6 +632,7 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
     [
         l.Connection, l.LeadKey, l.MarketingId, l.CrmId, Json.WriteMap(l.LastSeenMarketing), Json.WriteMap(l.LastSeenCrm),
         l.Score, l.Grade, l.InSales, l.Crossings, Dialect.Time(l.FirstSeenAboveThresholdAt), Dialect.Time(l.UpdatedAt),
+        Dialect.Time(l.Disqualified?.At), l.Disqualified?.Score, l.Disqualified?.Status,
     ];
 
     private object?[] AssignmentValues(AssignmentEntry e) =>
@@ -628,6 +641,7 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
         (int)e.StepsDone, e.TaskId, Dialect.Time(e.FirstSeenAt), Dialect.Time(e.StartedAt), Dialect.Time(e.OwnerWrittenAt),
         Dialect.Time(e.CompletedAt), e.Escalations, Dialect.Time(e.SlaDueAt), e.Closed,
         e.Note?.Subject, e.Note?.Priority, e.Note?.Description, e.Note?.TaskOwnerId,
+        e.Refused?.Reason, Dialect.Time(e.Refused?.At), Dialect.Time(e.Refused?.MarketingModifiedAt), Dialect.Time(e.Refused?.CrmModifiedAt),
     ];
 
     private object?[] QuarantineValues(QuarantineItem q) =>

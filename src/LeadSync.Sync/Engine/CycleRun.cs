@@ -339,9 +339,10 @@ internal sealed partial class CycleRun
 
         // What the crash left is read back, not guessed: a lead that already has the crossing's owner needs no write.
         var unsure = Indexes(current, e => !e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten));
+        var leads = new Dictionary<string, CrmPerson>(StringComparer.Ordinal);
         if (unsure.Count > 0)
         {
-            var leads = (await _connection.Crm.ReadByIdsAsync(unsure.Select(i => work[i].CrmLeadId).Distinct(StringComparer.Ordinal).ToList(), [], cancellationToken))
+            leads = (await _connection.Crm.ReadByIdsAsync(unsure.Select(i => work[i].CrmLeadId).Distinct(StringComparer.Ordinal).ToList(), [], cancellationToken))
                 .ToDictionary(l => l.Id, StringComparer.Ordinal);
             foreach (var i in unsure)
             {
@@ -365,12 +366,19 @@ internal sealed partial class CycleRun
                 }
                 else
                 {
-                    quarantine.Add(new QuarantineItem(0, Name, SystemRole.Crm, work[i].CrmLeadId, $"owner write failed while resuming a handoff: {outcomes[k].ErrorCode} {outcomes[k].Message}".TrimEnd(), now, now, 1, false));
+                    // A reason about the record: the crossing closes as refused instead of being retried (and warned about) every cycle.
+                    var reason = $"owner write failed while resuming a handoff: {outcomes[k].ErrorCode} {outcomes[k].Message}".TrimEnd();
+                    quarantine.Add(new QuarantineItem(0, Name, SystemRole.Crm, work[i].CrmLeadId, reason, now, now, 1, false));
+                    current[i] = current[i] with
+                    {
+                        Closed = true,
+                        Refused = new HandoffRefusal(reason, now, SeenModifiedAt(work[i].Record), leads.TryGetValue(work[i].CrmLeadId, out var lead) ? lead.ModifiedAt : null),
+                    };
                 }
             }
         }
 
-        var tasks = Indexes(current, e => e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated));
+        var tasks = Indexes(current, e => !e.Closed && e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated));
         if (tasks.Count > 0)
         {
             var outcomes = await _connection.Crm.CreateTasksAsync(
@@ -408,6 +416,13 @@ internal sealed partial class CycleRun
         for (var i = 0; i < current.Count; i++)
         {
             var entry = current[i];
+            if (entry.Refused is not null)
+            {
+                audit.Add(new AuditEntry(Name, _cycleId, entry.LeadKey, now, "handoff-refused", FormattableString.Invariant($"crossing {entry.Crossing} closed as refused by the CRM: {entry.Refused.Reason}; handed off again once the record changes")));
+                LogRefused(_logger, entry.LeadKey, entry.Crossing, entry.Refused.Reason);
+                continue;
+            }
+
             if (WriteExecutor.IsComplete(entry, hasMarketing: work[i].Record.MarketingId is not null))
             {
                 entry = current[i] = entry with { CompletedAt = now };
@@ -422,6 +437,13 @@ internal sealed partial class CycleRun
             new BatchSettlement(Name, [], current, audit, quarantine, [], new Dictionary<string, long>()),
             cancellationToken);
     }
+
+    /// <summary>The marketing record's modification time LeadSync last settled, if it keeps one.</summary>
+    private static DateTimeOffset? SeenModifiedAt(LeadRecord record) =>
+        record.LastSeenMarketing.TryGetValue(SeenKeys.ModifiedAt, out var text)
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? at
+            : null;
 
     /// <summary>An entry begun before the ledger kept the task owner: the rep owns the task.</summary>
     private static AssignmentNote NoteOf(AssignmentEntry entry) =>
@@ -498,6 +520,9 @@ internal sealed partial class CycleRun
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed handoff of {LeadKey} (crossing {Crossing}): steps done {Steps}")]
     private static partial void LogResumed(ILogger logger, string leadKey, int crossing, AssignmentSteps steps);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handoff of {LeadKey} (crossing {Crossing}) was refused by the CRM and is closed: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string leadKey, int crossing, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handoff of {LeadKey} (crossing {Crossing}) is resumed by the lead's own batch: LeadSync has no record or CRM lead id for it yet")]
     private static partial void LogCannotResume(ILogger logger, string leadKey, int crossing);

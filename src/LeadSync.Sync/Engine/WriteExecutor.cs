@@ -99,6 +99,7 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             else
             {
                 person.Fail(SystemRole.Marketing, Describe("creating its CRM lead failed", outcome));
+                person.Refuse(now);
             }
         }, cancellationToken);
 
@@ -113,6 +114,7 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             else
             {
                 person.Fail(SystemRole.Crm, Describe("CRM update failed", outcome));
+                person.Refuse(now);
             }
         }, cancellationToken);
 
@@ -238,6 +240,21 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         public Blocked? AlsoQuarantine { get; set; }
 
         public void Fail(SystemRole system, string reason) => Failure ??= new WriteFailure(system, reason);
+
+        /// <summary>
+        /// The CRM refused the handoff's write for a reason about the record: the crossing is closed with it (never
+        /// resumed), and the planner hands the lead off again only once the record changes.
+        /// </summary>
+        public void Refuse(DateTimeOffset now)
+        {
+            if (Entry is not { } entry || Failure is not { } failure || entry.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten))
+            {
+                return;
+            }
+
+            Entry = entry with { Closed = true, Refused = new HandoffRefusal(failure.Reason, now, Plan.Snapshot.Marketing?.ModifiedAt, Plan.Snapshot.Crm?.ModifiedAt) };
+            Notes.Add(FormattableString.Invariant($"handoff crossing {entry.Crossing} closed as refused by the CRM; handed off again once the record changes"));
+        }
 
         public void Advance(AssignmentSteps step, DateTimeOffset now, string? crmLeadId)
         {

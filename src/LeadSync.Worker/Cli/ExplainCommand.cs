@@ -146,6 +146,11 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         if (record is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"LeadSync state: key {record.LeadKey}, last score {record.Score?.ToString(CultureInfo.InvariantCulture) ?? "-"} ({record.Grade ?? "-"}), in sales: {(record.InSales ? "yes" : "no")}, crossings {record.Crossings}, updated {record.UpdatedAt:u}");
+            if (record.Disqualified is { } disqualified)
+            {
+                // Why a hot lead is not handed off: a person's "no", and what ends it.
+                text.AppendLine(CultureInfo.InvariantCulture, $"not handed off while: {model.Handoff.DescribeDisqualification(disqualified)}");
+            }
         }
         else
         {
@@ -202,7 +207,7 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
             foreach (var entry in ledger)
             {
                 var latency = entry.OwnerWrittenAt is { } written ? $"{(written - entry.FirstSeenAt).TotalSeconds:F0} s" : "-";
-                text.AppendLine(CultureInfo.InvariantCulture, $"  #{entry.Crossing} {entry.StartedAt:u} → owner {entry.OwnerId} (team {entry.Team}), steps {entry.StepsDone}, latency {latency}, SLA due {entry.SlaDueAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}, escalations {entry.Escalations}{(entry.Closed ? ", closed" : string.Empty)}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  #{entry.Crossing} {entry.StartedAt:u} → owner {entry.OwnerId} (team {entry.Team}), steps {entry.StepsDone}, latency {latency}, SLA due {entry.SlaDueAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"}, escalations {entry.Escalations}{(entry.Closed ? ", closed" : string.Empty)}{(entry.Refused is { } refused ? $", refused by the CRM on {refused.At:u}: {refused.Reason}" : string.Empty)}");
                 text.AppendLine(CultureInfo.InvariantCulture, $"     why: {entry.Reason}");
             }
 

@@ -538,7 +538,7 @@ public sealed class LeadPlannerTests
     }
 
     [Fact]
-    public void Plan_ClosedOrOtherCrossingEntry_RoutedAfresh()
+    public void Plan_ClosedOrOtherCrossingEntry_RoutedAfreshAfterEveryKnownCrossing()
     {
         var contact = Contact(Hot);
         var lead = Lead();
@@ -546,8 +546,9 @@ public sealed class LeadPlannerTests
 
         var batch = Planner().Plan(Batch(Person(contact, lead, record, [Entry(1, Ben), Entry(2, Ben, closed: true)])));
 
+        // Crossing 2 is taken by the closed entry: a new one after it, so the ledger's (lead, crossing) key never collides.
         Assert.False(batch.People[0].Handoff!.Resumed);
-        Assert.Equal(2, batch.People[0].Handoff!.Crossing);
+        Assert.Equal(3, batch.People[0].Handoff!.Crossing);
         Assert.Equal(Ana, batch.People[0].Handoff!.OwnerId);
         Assert.Equal(1, batch.RoutingAdvances["NA"]);
     }
@@ -684,7 +685,7 @@ public sealed class LeadPlannerTests
     }
 
     [Fact]
-    public void Plan_SalesSetsARecycleStatus_ReleasedEvenWhenHot()
+    public void Plan_SalesSetsARecycleStatus_ReleasedEvenWhenHotKeepingTheStatus()
     {
         var contact = Contact(Hot, status: "IN_PROGRESS", stage: "salesqualifiedlead", owner: HsAna);
         var lead = Lead(status: "Closed - Not Converted", owner: Ana, score: "71", grade: "A");
@@ -692,9 +693,12 @@ public sealed class LeadPlannerTests
         var plan = PlanOne(Person(contact, lead, Record(contact, lead with { Status = "Marketing Qualified" }, inSales: true, crossings: 1)));
 
         Assert.True(plan.Released);
-        Assert.Equal("Nurturing", plan.CrmWrite!.Status);
+        Assert.Null(plan.CrmWrite!.Status);
         Assert.Equal(new OwnerWrite(MarketingQueue), plan.CrmWrite.Owner);
-        Assert.Equal("BAD_TIMING", plan.MarketingWrite!.LeadStatus);
+        Assert.Equal("UNQUALIFIED", plan.MarketingWrite!.LeadStatus);
+        Assert.Equal(new OwnerWrite(null), plan.MarketingWrite.Owner);
+        Assert.Equal(new Disqualification(Now, plan.Score, "Closed - Not Converted"), plan.DisqualifiedAfter);
+        Assert.False(plan.InSalesAfter);
     }
 
     [Fact]

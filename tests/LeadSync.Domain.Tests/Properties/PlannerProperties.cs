@@ -32,7 +32,11 @@ public sealed record PersonCase(
     int LedgerKind,
     string Title,
     string Country,
-    FieldCase[] Fields);
+    FieldCase[] Fields,
+    int DisqualifiedKind = 0,
+    int DisqualifiedScore = 0,
+    bool SeenStatusDiffers = false,
+    int RefusedKind = 0);
 
 /// <summary>A generated batch with its connection's rules (mapping directions, team fallback, create-on-handoff) and reference data.</summary>
 public sealed record PlannerCase(
@@ -102,7 +106,12 @@ public static class PlannerCaseArbitrary
             from title in Gen.Frequency((3, Gen.Constant(Vp)), (1, Gen.Elements("Director", ColdTitle)))
             from country in Gen.Frequency((3, Gen.Elements("United States", "Germany")), (1, Gen.Constant("Brazil")))
             from f in fieldArray
-            select new PersonCase(sides.Item1, sides.Item2, demos, views, marketingStatus, stage, marketingOwner, crmStatus, crmOwner, converted, linked, recordKind, inSales, crossings, seenOwnerDiffers, ledgerKind, title, country, f);
+            from disqualifiedKind in Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)))
+            from disqualifiedScore in Gen.Choose(40, 95)
+            from seenStatusDiffers in Gen.Frequency((3, Gen.Constant(false)), (2, Gen.Constant(true)))
+            from refusedKind in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)))
+            select new PersonCase(sides.Item1, sides.Item2, demos, views, marketingStatus, stage, marketingOwner, crmStatus, crmOwner, converted, linked, recordKind, inSales, crossings, seenOwnerDiffers, ledgerKind, title, country, f,
+                disqualifiedKind, disqualifiedScore, seenStatusDiffers, refusedKind);
 
         var gen =
             from count in Gen.Choose(1, 6)
@@ -172,9 +181,63 @@ public sealed class PlannerProperties
     {
         var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c));
         var perKey = plan.People.Where(p => p.Handoff is not null).GroupBy(p => p.LeadKey, StringComparer.Ordinal).All(g => g.Count() == 1);
+        // A new crossing follows every crossing the record counts and the ledger holds (closed and refused ones too); a
+        // resumed one is the open entry a previous attempt began after the counted ones.
         var nextCrossing = plan.People.Where(p => p.Handoff is not null).All(p =>
-            p.Handoff!.Crossing == (p.Snapshot.Record?.Crossings ?? 0) + 1 && p.CrossingsAfter == p.Handoff.Crossing && p.InSalesAfter && p.Handoff.Entry.Crossing == p.Handoff.Crossing);
+            (p.Handoff!.Resumed
+                ? p.Snapshot.Ledger.Any(e => e.Crossing == p.Handoff.Crossing && !e.Closed && e.Crossing > (p.Snapshot.Record?.Crossings ?? 0))
+                : p.Handoff.Crossing == Math.Max(p.Snapshot.Record?.Crossings ?? 0, p.Snapshot.Ledger.Select(e => e.Crossing).DefaultIfEmpty(0).Max()) + 1)
+            && p.CrossingsAfter == p.Handoff.Crossing && p.InSalesAfter && p.Handoff.Entry.Crossing == p.Handoff.Crossing);
         return (perKey && nextCrossing).Label(Render(plan));
+    }
+
+    /// <summary>A status a person set is theirs: a hand-back status is never overwritten nor followed by a handoff, and any
+    /// status changed since LeadSync last looked is written over only by a handoff.</summary>
+    [Property]
+    public Property Plan_StatusAPersonSet_NeverOverwritten(PlannerCase c)
+    {
+        var model = new ConnectionModel(OptionsFor(c));
+        var plan = new LeadPlanner(model).Plan(Snapshot(c));
+        var wrong = plan.People.Where(p => p.Blocked is null && p.Snapshot.Crm is { IsConverted: false } lead && PersonSetStatus(p.Snapshot) && (
+                (model.Statuses.TryFromCrm(lead.Status, out var status) && model.Handoff.IsHandBack(status) && (p.CrmWrite?.Status is not null || p.Handoff is not null))
+                || (p.CrmWrite?.Status is not null && p.Handoff is null)))
+            .ToList();
+        var handedBackInSales = plan.People.Where(p => p.Blocked is null && p.Snapshot.Record is { InSales: true } && p.Snapshot.Crm is { IsConverted: false } lead
+                && model.Statuses.TryFromCrm(lead.Status, out var status) && model.Handoff.IsHandBack(status) && (p.CrmWrite?.Status is not null || p.Handoff is not null || p.InSalesAfter))
+            .ToList();
+        return (wrong.Count == 0 && handedBackInSales.Count == 0).Label("overwrote:\n" + Render(plan with { People = [.. wrong, .. handedBackInSales] }));
+    }
+
+    /// <summary>A disqualified lead is not handed off (nor taken into sales) until it re-qualifies — in this plan, and in the
+    /// next one after every write went through.</summary>
+    [Property]
+    public Property Plan_Disqualified_NoHandoffUntilRequalified(PlannerCase c)
+    {
+        var model = new ConnectionModel(OptionsFor(c));
+        var planner = new LeadPlanner(model);
+        var first = planner.Plan(Snapshot(c));
+        var second = planner.Plan(Snapshot(c) with { People = [.. first.People.Select(Applied)], Routing = first.RoutingAfter });
+        var wrong = first.People.Concat(second.People)
+            .Where(p => p.Blocked is null && p.Snapshot.Record is { InSales: false, Disqualified: { } d } && (p.Handoff is not null || p.InSalesAfter) && !model.Handoff.Requalifies(d, p.Score, Now))
+            .ToList();
+        var newlyDisqualifiedHandedOff = first.People
+            .Where(p => p.DisqualifiedAfter is { } d && d.At == Now && p.Handoff is not null)
+            .ToList();
+        return (wrong.Count == 0 && newlyDisqualifiedHandedOff.Count == 0).Label("handed off while disqualified:\n" + Render(first with { People = [.. wrong, .. newlyDisqualifiedHandedOff] }));
+    }
+
+    /// <summary>A handoff the CRM refused is not tried again until either record changed since.</summary>
+    [Property]
+    public Property Plan_RefusedHandoff_NotRetriedUntilTheRecordChanges(PlannerCase c)
+    {
+        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c));
+        var wrong = plan.People.Where(p => p.Snapshot.Ledger.Count > 0 && p.Snapshot.Ledger.MaxBy(e => e.Crossing)!.Refused is { } refused
+                && (p.Snapshot.Marketing is null || p.Snapshot.Marketing.ModifiedAt <= refused.MarketingModifiedAt)
+                && (p.Snapshot.Crm is null || p.Snapshot.Crm.ModifiedAt <= refused.CrmModifiedAt)
+                && (p.Handoff is not null || p.CrmCreate is not null))
+            .ToList();
+        var refusedCount = plan.People.Count(p => p.Snapshot.Ledger.Any(e => e.Refused is not null));
+        return (wrong.Count == 0).Label("retried:\n" + Render(plan with { People = wrong })).Collect(refusedCount > 0 ? "with a refusal" : "none refused");
     }
 
     [Property]
@@ -352,10 +415,30 @@ public sealed class PlannerProperties
                 seenCrm[SeenKeys.Owner] = Ana;
             }
 
+            // A status someone changed since the last look (LeadSync remembers another one).
+            if (p.SeenStatusDiffers)
+            {
+                if (lead is not null)
+                {
+                    seenCrm[SeenKeys.Status] = lead.Status == "Marketing Qualified" ? "Open - Not Contacted" : "Marketing Qualified";
+                }
+                else if (contact is not null)
+                {
+                    seenMarketing[SeenKeys.Status] = contact.LeadStatus == "NEW" ? "IN_PROGRESS" : "NEW";
+                }
+            }
+
             // In sales means handed off at least once; a crossing LeadSync routed has its ledger entry (naming the
             // owner LeadSync assigned, the one last seen unless a person changed it since).
             var crossings = p.InSales ? Math.Max(1, p.Crossings) : p.Crossings;
-            record = new LeadRecord("test", key, contact?.Id, lead?.Id, seenMarketing, seenCrm, 50, "B", p.InSales, crossings, null, Now.AddDays(-1));
+            // A "no" remembered from a few days ago, or from before the cool-off (90 days).
+            var disqualified = p.DisqualifiedKind switch
+            {
+                1 => new Disqualification(Now.AddDays(-3), p.DisqualifiedScore, "Closed - Not Converted"),
+                2 => new Disqualification(Now.AddDays(-120), p.DisqualifiedScore, "Nurturing"),
+                _ => null,
+            };
+            record = new LeadRecord("test", key, contact?.Id, lead?.Id, seenMarketing, seenCrm, 50, "B", p.InSales, crossings, null, Now.AddDays(-1), p.InSales ? null : disqualified);
         }
 
         var ledger = new List<AssignmentEntry>();
@@ -369,6 +452,13 @@ public sealed class PlannerProperties
         {
             var (owner, marketingOwner, team) = p.LedgerKind == 1 ? (Ben, HsBen, "NA") : (Dan, HsDan, "EMEA");
             ledger.Add(new AssignmentEntry("test", key, crossing, lead?.Id, owner, marketingOwner, team, "routed earlier", AssignmentSteps.None, null, Now.AddHours(-3), Now.AddHours(-3), null, null, 0, Now.AddHours(1), p.LedgerKind == 2));
+        }
+        else if (p.RefusedKind > 0)
+        {
+            // The CRM refused the next crossing: with the records as they are now (1), or older versions of them (2).
+            var age = p.RefusedKind == 1 ? TimeSpan.Zero : TimeSpan.FromMinutes(30);
+            ledger.Add(new AssignmentEntry("test", key, crossing, lead?.Id, Ben, HsBen, "NA", "routed earlier", AssignmentSteps.None, null, Now.AddHours(-3), Now.AddHours(-3), null, null, 0, null, true, null,
+                new HandoffRefusal("INVALID_EMAIL_ADDRESS Email: invalid email address", Now.AddMinutes(-10), contact?.ModifiedAt - age, lead?.ModifiedAt - age)));
         }
 
         return new PersonSnapshot(key, contact, lead, record, ledger);
@@ -394,6 +484,11 @@ public sealed class PlannerProperties
     }
 
     private static bool IsQueue(string? owner) => owner is MarketingQueue or OverflowQueue;
+
+    /// <summary>The CRM status is not the one LeadSync last saw or wrote (or LeadSync never saw the lead).</summary>
+    private static bool PersonSetStatus(PersonSnapshot person) =>
+        person.Crm is { } lead
+        && (person.Record is not { } record || !record.LastSeenCrm.TryGetValue(SeenKeys.Status, out var seen) || !string.Equals(seen?.Trim(), lead.Status?.Trim(), StringComparison.Ordinal));
 
     /// <summary>
     /// The person as the next cycle sees them when every write of the plan went through: the writes applied to both

@@ -244,4 +244,57 @@ public sealed class HandoffEndToEndTests
         Assert.True(owners.Distinct(StringComparer.Ordinal).Count() >= 3, "round robin restarted after the restart: " + string.Join(", ", owners));
         Assert.NotEqual(owners[0], owners[2]);
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task RunCycleAsync_RepDisqualifiesHotLead_KeptWithMarketingUntilNewEngagementRequalifiesIt()
+    {
+        await using var h = await SyncHarness.StartAsync(leads: 200);
+        await h.SettleAsync();
+        var person = (await World.QuietLinkedAsync(h))[0];
+        await EngageAsync(h, person, 75);
+        var rep = World.Lead(h, person.CrmId!).OwnerId;
+        Assert.True(IsRep(rep));
+        Assert.Single(World.TasksFor(h, person.CrmId!));
+
+        // The rep says no in Salesforce.
+        h.Sandbox.Salesforce.SetLeadFields(person.CrmId!, new Dictionary<string, object?> { ["Status"] = "Closed - Not Converted" });
+        await h.SettleAsync();
+
+        var record = (await h.Store.GetLeadAsync(h.Connection.Name, person.LeadKey, CancellationToken.None))!;
+        var lead = World.Lead(h, person.CrmId!);
+        Assert.Equal("Closed - Not Converted", lead.Status);
+        Assert.Equal(h.Sandbox.Salesforce.MarketingQueueId, lead.OwnerId);
+        Assert.Equal("UNQUALIFIED", World.Hs(h, person.MarketingId!, "hs_lead_status"));
+        Assert.False(record.InSales);
+        var disqualified = Assert.IsType<Disqualification>(record.Disqualified);
+        Assert.Equal("Closed - Not Converted", disqualified.Status);
+        Assert.Equal(75, disqualified.Score);
+
+        // Still hot, a little more engagement, more cycles: no second handoff, the rep's status stays.
+        var warmer = await EngageAsync(h, person, 80);
+        await h.SettleAsync();
+        Assert.False(warmer.InSales);
+        lead = World.Lead(h, person.CrmId!);
+        Assert.Equal("Closed - Not Converted", lead.Status);
+        Assert.Equal(h.Sandbox.Salesforce.MarketingQueueId, lead.OwnerId);
+        Assert.Single(World.TasksFor(h, person.CrmId!));
+        Assert.Single(await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None));
+        var explain = await new LeadSync.Worker.Cli.LeadExplainer(h.Connection, h.Store, h.Host.Services.GetRequiredService<LeadSync.Sync.Engine.ReferenceDataCache>(), TimeProvider.System)
+            .ExplainAsync(person.CrmId!, CancellationToken.None);
+        Assert.Contains("disqualified by sales on", explain, StringComparison.Ordinal);
+        Assert.Contains("re-qualifies at score ≥ 85", explain, StringComparison.Ordinal);
+
+        // New engagement: 10 points above the score at the disqualification re-qualifies it, for a new crossing.
+        var requalified = await EngageAsync(h, person, 85);
+        Assert.True(requalified.InSales);
+        Assert.Null(requalified.Disqualified);
+        lead = World.Lead(h, person.CrmId!);
+        Assert.True(IsRep(lead.OwnerId), $"owner {lead.OwnerId} is not a rep");
+        Assert.Equal("Marketing Qualified", lead.Status);
+        Assert.Equal(2, World.TasksFor(h, person.CrmId!).Count);
+        var ledger = await h.Store.GetAssignmentsAsync(h.Connection.Name, person.LeadKey, CancellationToken.None);
+        Assert.Equal([1, 2], ledger.Select(e => e.Crossing));
+        Assert.True(ledger[0].Closed);
+        Assert.NotNull(ledger[1].CompletedAt);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using LeadSync.Sandbox;
 using LeadSync.Sync.Ports;
@@ -131,19 +130,37 @@ public sealed class WorkerRunTests
 
         // The first cycle reads thousands of records: stop while it is reading.
         await Wait.UntilAsync(() => Task.FromResult(sandbox.Stats.HubSpotCalls + sandbox.Stats.SalesforceCalls > 2), TimeSpan.FromSeconds(30), "the first cycle to start");
-        var watch = Stopwatch.StartNew();
-        await app.StopAsync();
-        watch.Stop();
+        // The bound only catches a stop that never comes (a hang); how fast a loaded machine stops is not the promise.
+        await app.StopAsync().WaitAsync(TimeSpan.FromMinutes(3));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"stop took {watch.Elapsed}");
+        // Stopped for real: nothing calls either API any more.
+        var callsAtStop = sandbox.Stats.HubSpotCalls + sandbox.Stats.SalesforceCalls;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(callsAtStop, sandbox.Stats.HubSpotCalls + sandbox.Stats.SalesforceCalls);
+
+        // And at a safe point: the running cycle is recorded as finished, either stopped between batches (its
+        // watermarks not moved) or — if it got to the end first — completed.
         await using var connection = new SqliteConnection($"Data Source={statePath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), count(finished_at) FROM cycle";
+        command.CommandText = "SELECT finished_at IS NOT NULL, succeeded, summary FROM cycle ORDER BY started_at";
         await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        Assert.True(reader.GetInt64(0) >= 1, "the running cycle was abandoned instead of recorded");
-        Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
+        var cycles = new List<(bool Finished, bool Succeeded, string Summary)>();
+        while (await reader.ReadAsync())
+        {
+            cycles.Add((reader.GetBoolean(0), reader.GetBoolean(1), reader.GetString(2)));
+        }
+
+        Assert.NotEmpty(cycles);
+        Assert.All(cycles, c => Assert.True(c.Finished, "the running cycle was abandoned instead of recorded: " + c.Summary));
+        if (!cycles.Any(c => c.Succeeded))
+        {
+            // Stopped early: everything read was settled, but the watermarks did not move, so the next cycle continues.
+            await reader.DisposeAsync();
+            await using var marks = connection.CreateCommand();
+            marks.CommandText = "SELECT count(*) FROM watermark";
+            Assert.Equal(0L, (long)(await marks.ExecuteScalarAsync())!);
+        }
     }
 
     [Fact]
@@ -162,12 +179,12 @@ public sealed class WorkerRunTests
             TimeSpan.FromSeconds(40),
             "the first cycle to start");
         await Task.Delay(1500);
-        var watch = Stopwatch.StartNew();
         await worker.TerminateAsync();
-        await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // A generous bound against a hang, not a speed figure.
+        await worker.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(0, worker.ExitCode);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"SIGTERM took {watch.Elapsed} to stop the worker");
         Assert.Matches(@"Cycle \S+ of connection default (cancelled at a safe point|finished)", worker.Output);
         await using var connection = new SqliteConnection($"Data Source={statePath};Pooling=False");
         await connection.OpenAsync();
