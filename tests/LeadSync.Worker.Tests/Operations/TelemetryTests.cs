@@ -84,7 +84,7 @@ public sealed class TelemetryTests
         try
         {
             var store = app.Services.GetRequiredService<IStateStore>();
-            await Wait.UntilAsync(async () => await store.GetLastSuccessfulCycleAsync("default", CancellationToken.None) is not null, TimeSpan.FromSeconds(60), "a successful cycle");
+            await Wait.UntilAsync(async () => await store.GetLastSuccessfulCycleAsync("default", CancellationToken.None) is not null, TimeSpan.FromMinutes(2), "a successful cycle");
 
             var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
 
