@@ -115,7 +115,7 @@ public static class SalesforceServiceCollectionExtensions
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = 0.5,
-            MinimumThroughput = 10,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
             SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2)),
             BreakDuration = TimeSpan.FromSeconds(15),
         });
