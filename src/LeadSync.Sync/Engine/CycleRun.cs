@@ -162,9 +162,11 @@ internal sealed partial class CycleRun
         var plan = _planner.Plan(snapshot);
         var outcomes = await _executor.ExecuteAsync(plan, now, cancellationToken);
         var (settlement, people) = Settlement.Settle(Name, _cycleId, plan, outcomes, now);
-        if (!DryRun && !settlement.IsEmpty)
+        // The executor already moved the round-robin positions, together with the ledger entries it began.
+        var stored = settlement with { RoutingAdvances = new Dictionary<string, long>() };
+        if (!DryRun && !stored.IsEmpty)
         {
-            await _store.SettleAsync(settlement, cancellationToken);
+            await _store.SettleAsync(stored, cancellationToken);
         }
 
         _memory.Remember(settlement.Leads);

@@ -7,6 +7,9 @@ internal interface IWriteTarget
 {
     Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
 
+    /// <summary>Moves the teams' round-robin positions by what the batch's begun handoffs used.</summary>
+    Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<WriteOutcome>> UpdateCrmAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken);
@@ -30,6 +33,9 @@ internal sealed class LiveWriteTarget(SyncConnection connection, IStateStore sto
 {
     public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
         store.BeginAssignmentsAsync(entries, cancellationToken);
+
+    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) =>
+        store.SettleAsync(new BatchSettlement(connection.Name, [], [], [], [], [], advances), cancellationToken);
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         connection.Crm.CreateLeadsAsync(creates, cancellationToken);
@@ -60,6 +66,8 @@ internal sealed class DryRunWriteTarget : IWriteTarget
 
     public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
         Task.FromResult(entries);
+
+    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WriteOutcome>>(creates.Select(_ => new WriteOutcome($"(new lead {Interlocked.Increment(ref _created)})", true, Created: true)).ToList());
@@ -117,6 +125,14 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
 
                 begin[i].Entry = stored[i];
             }
+        }
+
+        // The round-robin positions the begun crossings used move with them, before any API write: a cycle that dies
+        // after this point resumes those crossings with their reps, and the next crossings go on from the next rep, as
+        // they would have without the crash. (Settled with the batch instead, a crash handed the next lead to the same rep.)
+        if (batch.RoutingAdvances.Count > 0)
+        {
+            await target.AdvanceRoutingAsync(batch.RoutingAdvances, cancellationToken);
         }
 
         // 2. CRM leads for marketing-only people handed to sales.
