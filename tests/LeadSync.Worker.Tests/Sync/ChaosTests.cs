@@ -148,10 +148,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
         h.Sandbox.ConfigureFaults(new FaultOptions
         {
             Seed = (seed * 31) + round,
-            RateLimitRate = 0.04,
-            ServerErrorRate = 0.05,
-            MalformedBodyRate = 0.05,
-            ResponseLostRate = 0.05,
+            RateLimitRate = 0.06,
+            ServerErrorRate = 0.06,
+            MalformedBodyRate = 0.06,
+            ResponseLostRate = 0.06,
         });
 
         // Alternate: die after the N-th write call landed (its answer never processed), or just before it was sent.
