@@ -130,7 +130,7 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         // The round-robin positions the begun crossings used move with them, before any API write: a cycle that dies
         // after this point resumes those crossings with their reps, and the next crossings go on from the next rep, as
         // they would have without the crash. (Settled with the batch instead, a crash handed the next lead to the same rep.)
-        if (batch.RoutingAdvances.Count > 0)
+        if (batch.RoutingAdvances.Any(a => a.Value != 0))
         {
             await target.AdvanceRoutingAsync(batch.RoutingAdvances, cancellationToken);
         }
