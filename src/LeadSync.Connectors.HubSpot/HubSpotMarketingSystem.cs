@@ -459,8 +459,11 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
         var stop = ex.Kind != ApiErrorKind.Rejected;
         var failing = stop ? all.Skip(outcomes.Count).ToList() : [.. chunk];
         Log.WriteChunkFailed(_logger, _connection, operation, chunkIndex, ex.Kind.ToString(), failing.Count);
-        var code = ex.Kind == ApiErrorKind.Rejected ? ex.ErrorCode : ex.Kind.ToString();
-        outcomes.AddRange(failing.Select(w => new WriteOutcome(w.Id, false, code, ex.ApiMessage)));
+        // A refused chunk is about its records; anything else (an answer lost or unreadable, a limit) says nothing about
+        // them: those outcomes are unknown, and the engine reads the records back.
+        outcomes.AddRange(failing.Select(w => stop
+            ? WriteOutcome.Unknown(w.Id, ex.Kind.ToString(), ex.ApiMessage)
+            : new WriteOutcome(w.Id, false, ex.ErrorCode, ex.ApiMessage)));
         return stop;
     }
 
@@ -502,7 +505,7 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
     }
 
     private static WriteOutcome NotConfirmed(string? id) =>
-        new(id, false, "NOT_CONFIRMED", "HubSpot returned neither a result nor an error for this input");
+        WriteOutcome.Unknown(id, "NOT_CONFIRMED", "HubSpot returned neither a result nor an error for this input");
 
     private static IEnumerable<string> ErrorIds(StandardError error)
     {
@@ -641,6 +644,8 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
         var inner = wrapper ? ex.InnerException : ex;
         return inner switch
         {
+            UnreadableResponseException unreadable => new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.MalformedResponse, (int?)unreadable.StatusCode, "MALFORMED_RESPONSE",
+                $"{operation}: {unreadable.Message}", null, unreadable),
             BrokenCircuitException => Transient(operation, "the circuit is open after repeated failures", inner),
             TimeoutRejectedException => Transient(operation, "the request timed out", inner),
             RateLimiterRejectedException => new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",

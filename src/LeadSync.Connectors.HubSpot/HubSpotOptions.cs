@@ -23,6 +23,12 @@ public sealed class HubSpotOptions
 
     public int MaxRetries { get; set; } = 4;
 
+    /// <summary>
+    /// Calls the circuit breaker must see in its sampling window before it may open (at half of them failing).
+    /// Chaos tests raise it: their clock stands still within a cycle, so a window never rolls and an open circuit never closes.
+    /// </summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
     /// <summary>First delay of the jittered exponential backoff for 5xx, 408 and network errors.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -60,6 +60,11 @@ public static class HubSpotOptionsValidator
             Add(nameof(o.MaxRetries), $"{o.MaxRetries} is out of range", "0 to 10");
         }
 
+        if (o.CircuitBreakerMinimumThroughput < 2)
+        {
+            Add(nameof(o.CircuitBreakerMinimumThroughput), $"{o.CircuitBreakerMinimumThroughput} is out of range", "2 or more");
+        }
+
         if (o.RetryBaseDelay < TimeSpan.Zero)
         {
             Add(nameof(o.RetryBaseDelay), $"{o.RetryBaseDelay} is negative", "zero or a positive duration such as 00:00:01");

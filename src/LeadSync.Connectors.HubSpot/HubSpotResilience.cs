@@ -115,7 +115,7 @@ internal static class HubSpotResilience
         {
             Name = "circuit-breaker",
             FailureRatio = 0.5,
-            MinimumThroughput = 10,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
             SamplingDuration = TimeSpan.FromSeconds(30),
             BreakDuration = TimeSpan.FromSeconds(15),
             // Throttling is not a sign of a broken service: only server and network failures count.

@@ -61,6 +61,9 @@ public static class HubSpotServiceCollectionExtensions
         // Added after the resilience handler, so it sits inside it and sees every attempt.
         http.AddHttpMessageHandler(sp => new HubSpotDiagnosticsHandler(sp.GetRequiredKeyedService<HubSpotRateLimitState>(connectionName)));
 
+        // Innermost: an unreadable body is an attempt's failure, retried by the pipeline like a 503.
+        http.AddHttpMessageHandler(() => new HubSpotBodyGuardHandler());
+
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();

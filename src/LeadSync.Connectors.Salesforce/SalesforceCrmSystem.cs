@@ -542,10 +542,16 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
                 var body = new JsonObject { ["allOrNone"] = false, ["records"] = records };
                 outcomes.AddRange(await SendAsync(ct => send(body, ct), (root, response) => SalesforceRecords.ToOutcomes(root, ids, createdWhenUnsaid, response), cancellationToken));
             }
+            catch (ExternalApiException ex) when (outcomes.Count > 0 && ex.Kind == ApiErrorKind.Rejected)
+            {
+                // The request of this chunk was refused as invalid: its records failed; the next chunks are still sent.
+                outcomes.AddRange(chunk.Select(input => new WriteOutcome(inputId(input), false, ex.ErrorCode, ex.ApiMessage)));
+            }
             catch (ExternalApiException ex) when (outcomes.Count > 0)
             {
-                // Earlier chunks are already written: report them, and the rest as failed, so the engine knows exactly what landed.
-                outcomes.AddRange(inputs.Skip(outcomes.Count).Select(input => new WriteOutcome(inputId(input), false, ex.ErrorCode, ex.ApiMessage)));
+                // Earlier chunks are already written: report them, and the rest as unknown (an answer lost or unreadable,
+                // a limit), so the engine knows exactly what landed and reads back the rest.
+                outcomes.AddRange(inputs.Skip(outcomes.Count).Select(input => WriteOutcome.Unknown(inputId(input), ex.ErrorCode, ex.ApiMessage)));
                 break;
             }
         }

@@ -25,6 +25,9 @@ internal static class SalesforceErrors
     {
         ExternalApiException => null,
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        UnreadableResponseException unreadable => new ExternalApiException(
+            SystemRole.Crm, Product, ApiErrorKind.MalformedResponse, (int?)unreadable.StatusCode, "MALFORMED_RESPONSE",
+            $"Salesforce returned a body the connector could not read: {unreadable.Message}", null, exception),
         TimeoutRejectedException => Transient("TIMEOUT", "The request timed out.", exception),
         BrokenCircuitException => Transient("CIRCUIT_OPEN", "Too many recent failures; the circuit breaker is open.", exception),
         ExecutionRejectedException => Transient("REQUEST_REJECTED", "The resilience pipeline rejected the request.", exception),

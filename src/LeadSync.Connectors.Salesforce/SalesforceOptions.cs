@@ -41,6 +41,12 @@ public sealed class SalesforceOptions
 
     public int MaxRetries { get; set; } = 4;
 
+    /// <summary>
+    /// Calls the circuit breaker must see in its sampling window before it may open (at half of them failing).
+    /// Chaos tests raise it: their clock stands still within a cycle, so a window never rolls and an open circuit never closes.
+    /// </summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
     /// <summary>Base of the jittered exponential back-off between retries (tests use milliseconds).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -88,6 +88,11 @@ public static partial class SalesforceOptionsValidator
             Add(nameof(o.MaxRetries), $"{o.MaxRetries} is out of range", "0 to 10");
         }
 
+        if (o.CircuitBreakerMinimumThroughput < 2)
+        {
+            Add(nameof(o.CircuitBreakerMinimumThroughput), $"{o.CircuitBreakerMinimumThroughput} is out of range", "2 or more");
+        }
+
         if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryBaseDelay > TimeSpan.FromMinutes(1))
         {
             Add(nameof(o.RetryBaseDelay), $"{o.RetryBaseDelay} is out of range", "more than 0, at most 1 minute");

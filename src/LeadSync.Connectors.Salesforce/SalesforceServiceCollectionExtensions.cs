@@ -60,8 +60,9 @@ public static class SalesforceServiceCollectionExtensions
 
         // Token client: login URL, retries on 5xx only; counted and observed like every other call.
         var token = services.AddHttpClient(TokenClientName(connectionName), client => client.Timeout = clientTimeout);
-        token.AddResilienceHandler("salesforce-token", pipeline => ConfigurePipeline(pipeline, options));
+        token.AddResilienceHandler("salesforce-token", pipeline => ConfigurePipeline(pipeline, options, postIsRepeatable: true));
         token.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
+        token.AddHttpMessageHandler(() => new SalesforceBodyGuardHandler());
 
         // API client, outermost first: auth (instance URL, bearer, one refresh on 401) → resilience → observation of each attempt.
         var api = services.AddHttpClient(ApiClientName(connectionName), client =>
@@ -73,8 +74,11 @@ public static class SalesforceServiceCollectionExtensions
             sp.GetRequiredKeyedService<SalesforceTokenProvider>(connectionName),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<SalesforceAuthHandler>(),
             connectionName));
-        api.AddResilienceHandler("salesforce-api", pipeline => ConfigurePipeline(pipeline, options));
+        api.AddResilienceHandler("salesforce-api", pipeline => ConfigurePipeline(pipeline, options, postIsRepeatable: false));
         api.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
+
+        // Innermost: an unreadable body is an attempt's failure, seen (and retried where allowed) by the pipeline.
+        api.AddHttpMessageHandler(() => new SalesforceBodyGuardHandler());
 
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {
@@ -90,7 +94,8 @@ public static class SalesforceServiceCollectionExtensions
     }
 
     /// <summary>Total timeout → retry → circuit breaker → concurrency limit → attempt timeout.</summary>
-    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SalesforceOptions options)
+    /// <param name="postIsRepeatable">The token POST has no side effect and may be repeated; the API's POSTs create records.</param>
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SalesforceOptions options, bool postIsRepeatable)
     {
         pipeline.AddTimeout(options.TotalTimeout);
         if (options.MaxRetries > 0)
@@ -103,14 +108,14 @@ public static class SalesforceServiceCollectionExtensions
                 Delay = options.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromSeconds(30),
                 ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, postIsRepeatable)),
             });
         }
 
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = 0.5,
-            MinimumThroughput = 10,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
             SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2)),
             BreakDuration = TimeSpan.FromSeconds(15),
         });
@@ -121,23 +126,26 @@ public static class SalesforceServiceCollectionExtensions
     }
 
     /// <summary>
-    /// 408/429/5xx and network errors are retried, never 400/403/404 (401 is the auth handler's single refresh).
-    /// A POST creates records: after a timeout, a network error or an ambiguous 5xx it may already have landed,
-    /// so it is only retried when the server said it did not process it (408, 429, 503). PATCHes (updates, and lead
-    /// creates, which are upserts by External ID) give the same result when repeated, so they are retried.
+    /// 408/429/5xx, network errors and unreadable bodies are retried, never 400/403/404 (401 is the auth handler's
+    /// single refresh). A POST creates records: after a timeout, a network error, a 5xx (a 503 can come after the
+    /// write was applied and its answer lost) or an unreadable answer it may already have landed, so it is only retried
+    /// on a 429, which says the request was not processed; the engine settles the rest by reading back. PATCHes
+    /// (updates, and lead creates, which are upserts by External ID) give the same result when repeated, so they are
+    /// retried.
     /// </summary>
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, bool postIsRepeatable)
     {
-        if (!HttpClientResiliencePredicates.IsTransient(outcome))
+        var transient = HttpClientResiliencePredicates.IsTransient(outcome) || outcome.Exception is UnreadableResponseException;
+        if (!transient)
         {
             return false;
         }
 
-        if (context.GetRequestMessage()?.Method != HttpMethod.Post)
+        if (postIsRepeatable || context.GetRequestMessage()?.Method != HttpMethod.Post)
         {
             return true;
         }
 
-        return outcome.Result?.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+        return outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests;
     }
 }

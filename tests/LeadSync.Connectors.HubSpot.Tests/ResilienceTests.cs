@@ -240,7 +240,8 @@ public sealed class ResilienceTests
 
         Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
         Assert.Equal(200, ex.StatusCode);
-        Assert.Contains("properties response is not the expected JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("properties: HubSpot answered HTTP 200 with a body that is not complete JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4, fake.Requests.Count); // an unreadable answer is retried like a 503 (MaxRetries 3)
     }
 
     [Fact]

@@ -238,12 +238,26 @@ public sealed class SandboxEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReadChangedAsync_MalformedBody_ThrowsMalformedResponse()
+    public async Task ReadChangedAsync_OneTruncatedBody_IsRetriedAndReadsEverything()
     {
+        var expected = (await ReadAllAsync(ChangeCursor.Beginning)).Count;
         _sandbox.InjectMalformedBody(SandboxServer.HubSpotSystem, 1);
+
+        var contacts = await ReadAllAsync(ChangeCursor.Beginning);
+
+        Assert.Equal(expected, contacts.Count);
+        Assert.Equal(1, _sandbox.Stats.Faults.TruncatedBody);
+    }
+
+    [Fact]
+    public async Task ReadChangedAsync_TruncatedBodyBeyondTheRetries_ThrowsMalformedResponse()
+    {
+        // FastOptions retries 3 times: four truncated answers in a row outlast them.
+        _sandbox.InjectMalformedBody(SandboxServer.HubSpotSystem, 4);
 
         var ex = await Assert.ThrowsAsync<ExternalApiException>(() => ReadAllAsync(ChangeCursor.Beginning));
 
         Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
+        Assert.Equal(4, _sandbox.Stats.Faults.TruncatedBody);
     }
 }

@@ -160,6 +160,21 @@ public sealed class AuthAndResilienceTests
     }
 
     [Fact]
+    public async Task CreateTasksAsync_503_IsNotRetriedBecauseTheAnswerMayHaveBeenLostAfterTheWrite()
+    {
+        using var host = new SalesforceTestHost();
+        host.Instance.Given(Request.Create().WithPath($"{Data}/composite/sobjects").UsingPost())
+            .RespondWith(Json(503, """[{"message":"Server is unavailable","errorCode":"SERVER_UNAVAILABLE"}]"""));
+
+        var error = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.CreateTasksAsync(
+            [new CrmTask("00Q5g00000AbCdEEAV", "0055g00000XYZabAAH", "Handoff", "High", "Not Started", new DateOnly(2024, 5, 3), "why")],
+            CancellationToken.None));
+
+        Assert.Equal(ApiErrorKind.Transient, error.Kind);
+        Assert.Single(host.Requests(host.Instance));
+    }
+
+    [Fact]
     public async Task CreateTasksAsync_500_IsNotRetriedBecausePostMayHaveLanded()
     {
         using var host = new SalesforceTestHost();
@@ -183,7 +198,10 @@ public sealed class AuthAndResilienceTests
         var error = await Assert.ThrowsAsync<ExternalApiException>(() => host.Crm.GetUsersAsync(CancellationToken.None));
 
         Assert.Equal(ApiErrorKind.MalformedResponse, error.Kind);
-        Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not complete JSON", error.Message, StringComparison.Ordinal);
+
+        // A GET with an unreadable answer is retried like a 503 before it is reported.
+        Assert.Equal(1 + host.Options.MaxRetries, host.Requests(host.Instance).Count);
     }
 
     [Fact]

@@ -10,20 +10,30 @@ public sealed record WriteFailure(SystemRole System, string Reason);
 /// What executing one person's plan confirmed: a failure (the person then keeps their previous remembered state),
 /// the id of a CRM lead the plan created, the ledger entry as far as its steps got, and notes for the audit.
 /// </summary>
+/// <param name="Failure">A write failed for a reason about the record (the API said so): the record is quarantined.</param>
+/// <param name="Unconfirmed">
+/// A write whose answer was lost and that reading the record back did not confirm: nothing is known to be wrong with
+/// the record, so it is not quarantined; like a failure it keeps its previous remembered state, so the next cycle
+/// sees the change again and writes it again (the same values).
+/// </param>
 public sealed record PersonOutcome(
     WriteFailure? Failure = null,
     string? CreatedCrmId = null,
     AssignmentEntry? Entry = null,
     IReadOnlyList<string>? Notes = null,
-    Blocked? AlsoQuarantine = null)
+    Blocked? AlsoQuarantine = null,
+    WriteFailure? Unconfirmed = null)
 {
     public static PersonOutcome Confirmed { get; } = new();
+
+    /// <summary>What stopped the person's writes, if anything: a failure, else an unconfirmed write.</summary>
+    public WriteFailure? NotSettled => Failure ?? Unconfirmed;
 }
 
 /// <summary>A person's plan with what happened to it, for reports.</summary>
 public sealed record SettledPerson(PersonPlan Plan, PersonOutcome Outcome, LeadRecord? Next)
 {
-    public bool Succeeded => Plan.Blocked is null && Outcome.Failure is null;
+    public bool Succeeded => Plan.Blocked is null && Outcome.NotSettled is null;
 
     /// <summary>The handoff completed in this batch (owner written and the rep's task created or not possible).</summary>
     public bool Assigned => Outcome.Entry is { CompletedAt: not null } entry && Plan.Handoff is { } handoff && (!handoff.Resumed || handoff.Entry.CompletedAt is null) && entry.Crossing == handoff.Crossing;
@@ -74,7 +84,7 @@ public static class Settlement
             {
                 quarantine.Add(Item(connection, new Blocked(failure.System, RecordId(plan, failure.System), failure.Reason), now));
             }
-            else
+            else if (outcome.Unconfirmed is null)
             {
                 foreach (var closed in plan.Closes)
                 {
@@ -114,7 +124,7 @@ public static class Settlement
     {
         var person = plan.Snapshot;
         var record = person.Record;
-        var failure = outcome.Failure;
+        var failure = outcome.NotSettled;
         var marketingFailed = failure?.System == SystemRole.Marketing;
         var crmFailed = failure?.System == SystemRole.Crm;
         var empty = new Dictionary<string, string?>();
@@ -245,6 +255,10 @@ public static class Settlement
         if (outcome.Failure is { } failure)
         {
             text.Append("; FAILED: ").Append(failure.Reason);
+        }
+        else if (outcome.Unconfirmed is { } unconfirmed)
+        {
+            text.Append("; NOT CONFIRMED (written again next cycle): ").Append(unconfirmed.Reason);
         }
 
         return text.ToString();

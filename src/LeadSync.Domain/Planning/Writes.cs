@@ -66,5 +66,15 @@ public sealed record CrmLeadCreate(
 /// </summary>
 public sealed record WriteOutcome(string? Id, bool Success, string? ErrorCode = null, string? Message = null, bool Created = false)
 {
+    /// <summary>
+    /// Nobody knows whether the write landed: its answer was lost or unreadable, or the call failed for a reason that is
+    /// not about the record (the retries ran out, the daily allowance). Not a failure of the record: whoever executes
+    /// the plan reads the record back to find out, and a write that is still not confirmed is simply written again later.
+    /// </summary>
+    public bool IsUnknown { get; init; }
+
     public static WriteOutcome Ok(string id) => new(id, true);
+
+    /// <summary>An outcome nobody knows (see <see cref="IsUnknown"/>), with the reason the answer is missing.</summary>
+    public static WriteOutcome Unknown(string? id, string code, string message) => new(id, false, code, message) { IsUnknown = true };
 }

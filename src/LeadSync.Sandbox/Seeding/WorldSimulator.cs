@@ -64,7 +64,16 @@ internal static class WorldSimulator
         if (activeReps.Count == 0)
             return;
 
-        var leads = salesforce.ListLeads();
+        // Leads in an order that does not depend on when each was created: seeded leads (no key) as seeded, then the
+        // leads a sync created, by their key. Two runs of one seed that created the same leads in a different order
+        // (a chaos run and its fault-free reference) then see the same reps at work.
+        var leads = salesforce.ListLeads()
+            .Select((lead, position) => (Lead: lead, Position: position, Key: lead.Get(SalesforceSchema.ExternalKeyField) as string))
+            .OrderBy(l => l.Key is null ? 0 : 1)
+            .ThenBy(l => l.Key is null ? l.Position : 0)
+            .ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => l.Lead)
+            .ToList();
         var repOwned = leads.Where(l => !l.IsConverted && l.OwnerId is { } o && o.StartsWith("005", StringComparison.Ordinal) && o != salesforce.IntegrationUserId).ToList();
         foreach (var index in Sample(repOwned.Count, percent, rng))
         {

@@ -28,6 +28,12 @@ internal sealed partial class CycleRun
     private readonly WriteExecutor _executor;
     private readonly CycleTally _tally = new();
 
+    /// <summary>
+    /// Per side, the earliest record read whose person has a write not confirmed: the watermark stays before it, so the
+    /// next cycle reads it again and writes what was not confirmed (an unapplied write leaves no trace a read would see).
+    /// </summary>
+    private readonly Dictionary<SystemRole, ChangeCursor> _holdBack = [];
+
     public CycleRun(
         SyncConnection connection,
         CycleMode mode,
@@ -50,7 +56,8 @@ internal sealed partial class CycleRun
         _executor = new WriteExecutor(
             connection.Name,
             connection.Model,
-            mode == CycleMode.DryRun ? new DryRunWriteTarget() : new LiveWriteTarget(connection, store));
+            mode == CycleMode.DryRun ? new DryRunWriteTarget() : new LiveWriteTarget(connection, store),
+            connection.Marketing.CoreFields);
     }
 
     private bool DryRun => _mode == CycleMode.DryRun;
@@ -121,9 +128,10 @@ internal sealed partial class CycleRun
             return;
         }
 
-        // Everything read has been written, quarantined or recorded: only now may the watermarks move.
-        newMarketingMark = Settled(newMarketingMark, marketingMark, marketingHorizon);
-        newCrmMark = Settled(newCrmMark, crmMark, crmHorizon);
+        // Everything read has been written, quarantined or recorded: only now may the watermarks move — and not past a
+        // record whose writes were not confirmed.
+        newMarketingMark = HeldBack(Settled(newMarketingMark, marketingMark, marketingHorizon), marketingMark, _holdBack.GetValueOrDefault(SystemRole.Marketing));
+        newCrmMark = HeldBack(Settled(newCrmMark, crmMark, crmHorizon), crmMark, _holdBack.GetValueOrDefault(SystemRole.Crm));
         if (newMarketingMark is not null && newMarketingMark != marketingMark)
         {
             await _store.SetWatermarkAsync(Name, SystemRole.Marketing, newMarketingMark, cancellationToken);
@@ -166,9 +174,11 @@ internal sealed partial class CycleRun
         var plan = _planner.Plan(snapshot);
         var outcomes = await _executor.ExecuteAsync(plan, now, cancellationToken);
         var (settlement, people) = Settlement.Settle(Name, _cycleId, plan, outcomes, now);
-        if (!DryRun && !settlement.IsEmpty)
+        // The executor already moved the round-robin positions, together with the ledger entries it began.
+        var stored = settlement with { RoutingAdvances = new Dictionary<string, long>() };
+        if (!DryRun && !stored.IsEmpty)
         {
-            await _store.SettleAsync(settlement, cancellationToken);
+            await _store.SettleAsync(stored, cancellationToken);
         }
 
         _memory.Remember(settlement.Leads);
@@ -176,6 +186,17 @@ internal sealed partial class CycleRun
         if (snapshot.Owners is not null)
         {
             _memory.Routing = plan.RoutingAfter;
+        }
+
+        foreach (var person in people.Where(p => p.Outcome.Unconfirmed is not null))
+        {
+            IPersonRecord? read = side == SystemRole.Marketing ? person.Plan.Snapshot.Marketing : person.Plan.Snapshot.Crm;
+            if (read is not null)
+            {
+                HoldBack(side, new ChangeCursor(read.ModifiedAt, null));
+            }
+
+            LogNotConfirmed(_logger, person.Plan.LeadKey, person.Outcome.Unconfirmed!.System, person.Outcome.Unconfirmed.Reason);
         }
 
         Tally(people, now);
@@ -342,8 +363,10 @@ internal sealed partial class CycleRun
         var leads = new Dictionary<string, CrmPerson>(StringComparer.Ordinal);
         if (unsure.Count > 0)
         {
-            leads = (await _connection.Crm.ReadByIdsAsync(unsure.Select(i => work[i].CrmLeadId).Distinct(StringComparer.Ordinal).ToList(), [], cancellationToken))
-                .ToDictionary(l => l.Id, StringComparer.Ordinal);
+            var ids = unsure.Select(i => work[i].CrmLeadId).Distinct(StringComparer.Ordinal).ToList();
+            leads = (await DeferrableAsync(() => _connection.Crm.ReadByIdsAsync(ids, [], cancellationToken)) ?? [])
+                .GroupBy(l => l.Id, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             foreach (var i in unsure)
             {
                 if (leads.TryGetValue(work[i].CrmLeadId, out var lead) && OwnerClassifier.SameId(lead.OwnerId, current[i].OwnerId))
@@ -356,15 +379,15 @@ internal sealed partial class CycleRun
         var owner = Indexes(current, e => !e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten));
         if (owner.Count > 0)
         {
-            var outcomes = await _connection.Crm.UpdateAsync(owner.Select(i => _executor.HandoffWrites(current[i], work[i].CrmLeadId, null).Crm).ToList(), cancellationToken);
-            for (var k = 0; k < owner.Count; k++)
+            var outcomes = await DeferrableAsync(() => _connection.Crm.UpdateAsync(owner.Select(i => _executor.HandoffWrites(current[i], work[i].CrmLeadId, null).Crm).ToList(), cancellationToken));
+            for (var k = 0; k < owner.Count && outcomes is not null; k++)
             {
                 var i = owner[k];
                 if (outcomes[k].Success)
                 {
                     current[i] = current[i] with { StepsDone = current[i].StepsDone | AssignmentSteps.CrmOwnerWritten, OwnerWrittenAt = now };
                 }
-                else
+                else if (!outcomes[k].IsUnknown)
                 {
                     // A reason about the record: the crossing closes as refused instead of being retried (and warned about) every cycle.
                     var reason = $"owner write failed while resuming a handoff: {outcomes[k].ErrorCode} {outcomes[k].Message}".TrimEnd();
@@ -381,9 +404,9 @@ internal sealed partial class CycleRun
         var tasks = Indexes(current, e => !e.Closed && e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated));
         if (tasks.Count > 0)
         {
-            var outcomes = await _connection.Crm.CreateTasksAsync(
-                tasks.Select(i => WriteExecutor.Task(current[i] with { Note = NoteOf(current[i]) }, now)).ToList(), cancellationToken);
-            for (var k = 0; k < tasks.Count; k++)
+            var outcomes = await DeferrableAsync(() => _connection.Crm.CreateTasksAsync(
+                tasks.Select(i => WriteExecutor.Task(current[i] with { Note = NoteOf(current[i]) }, now)).ToList(), cancellationToken));
+            for (var k = 0; k < tasks.Count && outcomes is not null; k++)
             {
                 var i = tasks[k];
                 if (outcomes[k].Success)
@@ -401,8 +424,8 @@ internal sealed partial class CycleRun
             .ToList();
         if (marketingWrites.Count > 0)
         {
-            var outcomes = await _connection.Marketing.UpdateAsync(marketingWrites.Select(x => x.Write!).ToList(), cancellationToken);
-            for (var k = 0; k < marketingWrites.Count; k++)
+            var outcomes = await DeferrableAsync(() => _connection.Marketing.UpdateAsync(marketingWrites.Select(x => x.Write!).ToList(), cancellationToken));
+            for (var k = 0; k < marketingWrites.Count && outcomes is not null; k++)
             {
                 var i = marketingWrites[k].Index;
                 if (outcomes[k].Success)
@@ -436,6 +459,24 @@ internal sealed partial class CycleRun
         await _store.SettleAsync(
             new BatchSettlement(Name, [], current, audit, quarantine, [], new Dictionary<string, long>()),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// A resume step whose call failed without a word about the records (answer lost or unreadable, retries spent):
+    /// null, and the step stays undone for the next cycle — every step is safe to repeat, and the rest of the cycle goes on.
+    /// </summary>
+    private async Task<T?> DeferrableAsync<T>(Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ExternalApiException ex) when (ex.Kind is ApiErrorKind.Transient or ApiErrorKind.MalformedResponse or ApiErrorKind.RateLimited)
+        {
+            LogResumeDeferred(_logger, ex.Product, ex.Kind, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>The marketing record's modification time LeadSync last settled, if it keeps one.</summary>
@@ -497,6 +538,37 @@ internal sealed partial class CycleRun
         return previous is not null && settled.ModifiedAt < previous.ModifiedAt ? previous : settled;
     }
 
+    private void HoldBack(SystemRole side, ChangeCursor cursor)
+    {
+        if (!_holdBack.TryGetValue(side, out var current) || Compare(cursor, current) < 0)
+        {
+            _holdBack[side] = cursor;
+        }
+    }
+
+    /// <summary>The settled watermark, but no further than just before <paramref name="hold"/> (never behind the previous one).</summary>
+    private static ChangeCursor? HeldBack(ChangeCursor? settled, ChangeCursor? previous, ChangeCursor? hold)
+    {
+        if (hold is null || (settled is not null && Compare(settled, hold) <= 0))
+        {
+            return settled;
+        }
+
+        return previous is not null && Compare(hold, previous) < 0 ? previous : hold;
+    }
+
+    /// <summary>Cursor order: time, then id, a null id (everything at that time) first.</summary>
+    private static int Compare(ChangeCursor a, ChangeCursor b)
+    {
+        var byTime = a.ModifiedAt.CompareTo(b.ModifiedAt);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        return a.LastId is null ? (b.LastId is null ? 0 : -1) : b.LastId is null ? 1 : string.CompareOrdinal(a.LastId, b.LastId);
+    }
+
     private static ChangeCursor? Max(ChangeCursor? current, IEnumerable<ChangeCursor> candidates)
     {
         foreach (var candidate in candidates)
@@ -511,6 +583,12 @@ internal sealed partial class CycleRun
 
         return current;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A write for {LeadKey} was not confirmed ({System}): {Reason}. Nothing is recorded as written; the next cycle reads the person again and writes it again")]
+    private static partial void LogNotConfirmed(ILogger logger, string leadKey, SystemRole system, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A step of resuming handoffs is left for the next cycle: {System} {Kind}: {Reason}")]
+    private static partial void LogResumeDeferred(ILogger logger, string system, ApiErrorKind kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Settled a batch of {Count} people ({Handoffs} handoffs)")]
     private static partial void LogBatchSettled(ILogger logger, int count, int handoffs);

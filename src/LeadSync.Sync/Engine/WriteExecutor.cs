@@ -7,6 +7,9 @@ internal interface IWriteTarget
 {
     Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
 
+    /// <summary>Moves the teams' round-robin positions by what the batch's begun handoffs used.</summary>
+    Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<WriteOutcome>> UpdateCrmAsync(IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken);
@@ -14,6 +17,15 @@ internal interface IWriteTarget
     Task<IReadOnlyList<WriteOutcome>> CreateTasksAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken);
+
+    /// <summary>Reads CRM leads back, to settle writes whose answer was lost.</summary>
+    Task<IReadOnlyList<CrmPerson>> ReadCrmAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
+
+    /// <summary>Reads CRM leads back by their cross-reference, to settle creates whose answer was lost.</summary>
+    Task<IReadOnlyList<CrmPerson>> ReadCrmByMarketingIdsAsync(IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
+
+    /// <summary>Reads marketing records back, to settle writes whose answer was lost.</summary>
+    Task<IReadOnlyList<MarketingPerson>> ReadMarketingAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
 }
 
 /// <summary>The connection's systems and state store.</summary>
@@ -21,6 +33,9 @@ internal sealed class LiveWriteTarget(SyncConnection connection, IStateStore sto
 {
     public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
         store.BeginAssignmentsAsync(entries, cancellationToken);
+
+    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) =>
+        store.SettleAsync(new BatchSettlement(connection.Name, [], [], [], [], [], advances), cancellationToken);
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         connection.Crm.CreateLeadsAsync(creates, cancellationToken);
@@ -33,6 +48,15 @@ internal sealed class LiveWriteTarget(SyncConnection connection, IStateStore sto
 
     public Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken) =>
         connection.Marketing.UpdateAsync(updates, cancellationToken);
+
+    public Task<IReadOnlyList<CrmPerson>> ReadCrmAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        connection.Crm.ReadByIdsAsync(ids, fields, cancellationToken);
+
+    public Task<IReadOnlyList<CrmPerson>> ReadCrmByMarketingIdsAsync(IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        connection.Crm.ReadByMarketingIdsAsync(marketingIds, fields, cancellationToken);
+
+    public Task<IReadOnlyList<MarketingPerson>> ReadMarketingAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        connection.Marketing.ReadByIdsAsync(ids, fields, cancellationToken);
 }
 
 /// <summary>A dry run: nothing leaves the process; every write "succeeds" so the rest of the plan runs as it would.</summary>
@@ -42,6 +66,8 @@ internal sealed class DryRunWriteTarget : IWriteTarget
 
     public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
         Task.FromResult(entries);
+
+    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WriteOutcome>>(creates.Select(_ => new WriteOutcome($"(new lead {Interlocked.Increment(ref _created)})", true, Created: true)).ToList());
@@ -54,16 +80,30 @@ internal sealed class DryRunWriteTarget : IWriteTarget
 
     public Task<IReadOnlyList<WriteOutcome>> UpdateMarketingAsync(IReadOnlyList<MarketingUpdate> updates, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WriteOutcome>>(updates.Select(u => WriteOutcome.Ok(u.Id)).ToList());
+
+    // Every write of a dry run "succeeds", so nothing is ever read back.
+    public Task<IReadOnlyList<CrmPerson>> ReadCrmAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CrmPerson>>([]);
+
+    public Task<IReadOnlyList<CrmPerson>> ReadCrmByMarketingIdsAsync(IReadOnlyCollection<string> marketingIds, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CrmPerson>>([]);
+
+    public Task<IReadOnlyList<MarketingPerson>> ReadMarketingAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MarketingPerson>>([]);
 }
 
 /// <summary>
 /// The execute phase of a batch: carries out the plan in full batches, in the order that keeps a handoff exactly-once —
 /// ledger entries begun → CRM leads created (idempotently, by LeadSync's key) → CRM updates (owner) → the reps' tasks
 /// (idempotently, by the crossing's key) → marketing updates — and reports per person what was confirmed. It decides
-/// nothing: a per-record failure is reported for that person while the rest go on; a failed call (an exception) aborts
-/// the cycle before anything is settled, and every write is safe to repeat.
+/// nothing: a per-record failure is reported for that person while the rest go on. A write whose answer is unknown
+/// (lost, unreadable, or a call that failed after its retries) is settled by reading the records back and comparing
+/// what was written with what the system holds: confirmed, it counts as written; not confirmed, the person keeps their
+/// remembered state and is written again next cycle — never quarantined, since nothing is known to be wrong with the
+/// record. A call refused for the whole connection (authentication, the daily allowance) aborts the cycle before
+/// anything is settled; every write is safe to repeat.
 /// </summary>
-internal sealed class WriteExecutor(string connection, ConnectionModel model, IWriteTarget target)
+internal sealed class WriteExecutor(string connection, ConnectionModel model, IWriteTarget target, CoreFieldNames? marketingCore = null)
 {
     public async Task<IReadOnlyList<PersonOutcome>> ExecuteAsync(BatchPlan batch, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -87,14 +127,26 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             }
         }
 
+        // The round-robin positions the begun crossings used move with them, before any API write: a cycle that dies
+        // after this point resumes those crossings with their reps, and the next crossings go on from the next rep, as
+        // they would have without the crash. (Settled with the batch instead, a crash handed the next lead to the same rep.)
+        if (batch.RoutingAdvances.Any(a => a.Value != 0))
+        {
+            await target.AdvanceRoutingAsync(batch.RoutingAdvances, cancellationToken);
+        }
+
         // 2. CRM leads for marketing-only people handed to sales.
-        var creates = active.Where(p => p.Plan.CrmCreate is not null && p.Failure is null).ToList();
-        await WriteAsync(creates, p => p.Plan.CrmCreate!, target.CreateCrmLeadsAsync, (person, outcome) =>
+        var creates = active.Where(p => p.Plan.CrmCreate is not null && !p.Stopped).ToList();
+        await WriteAsync(creates, p => p.Plan.CrmCreate!, target.CreateCrmLeadsAsync, ConfirmCreatesAsync, (person, outcome) =>
         {
             if (outcome.Success && outcome.Id is { } id)
             {
                 person.CreatedCrmId = id;
                 person.Advance(AssignmentSteps.CrmOwnerWritten, now, id);
+            }
+            else if (outcome.IsUnknown)
+            {
+                person.Unconfirm(SystemRole.Crm, Describe("creating its CRM lead was not confirmed", outcome));
             }
             else
             {
@@ -104,12 +156,16 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         }, cancellationToken);
 
         // 3. CRM updates, owner included.
-        var updates = active.Where(p => p.Plan.CrmWrite is not null && p.Failure is null).ToList();
-        await WriteAsync(updates, p => p.Plan.CrmWrite!, target.UpdateCrmAsync, (person, outcome) =>
+        var updates = active.Where(p => p.Plan.CrmWrite is not null && !p.Stopped).ToList();
+        await WriteAsync(updates, p => p.Plan.CrmWrite!, target.UpdateCrmAsync, ConfirmCrmUpdatesAsync, (person, outcome) =>
         {
             if (outcome.Success)
             {
                 person.Advance(AssignmentSteps.CrmOwnerWritten, now, person.Plan.Snapshot.Crm!.Id);
+            }
+            else if (outcome.IsUnknown)
+            {
+                person.Unconfirm(SystemRole.Crm, Describe("CRM update was not confirmed", outcome));
             }
             else
             {
@@ -118,14 +174,14 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             }
         }, cancellationToken);
 
-        foreach (var person in active.Where(p => p.Failure is null && p.Plan.Handoff is not null && p.Plan.Snapshot.Crm is { } lead && p.Plan.CrmWrite?.Owner is null))
+        foreach (var person in active.Where(p => !p.Stopped && p.Plan.Handoff is not null && p.Plan.Snapshot.Crm is { } lead && p.Plan.CrmWrite?.Owner is null))
         {
             // The lead already has the planned owner (a resumed crossing): that step is done without a write.
             person.Advance(AssignmentSteps.CrmOwnerWritten, now, person.Plan.Snapshot.Crm!.Id);
         }
 
         // 4. The rep's note, once per crossing.
-        var needTask = active.Where(p => p.Failure is null && p.Entry is { } e && e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated)).ToList();
+        var needTask = active.Where(p => !p.Stopped && p.Entry is { } e && e.StepsDone.HasFlag(AssignmentSteps.CrmOwnerWritten) && !e.StepsDone.HasFlag(AssignmentSteps.TaskCreated)).ToList();
         foreach (var person in needTask.Where(p => p.Entry!.Note?.TaskOwnerId is null).ToList())
         {
             // A queue got the lead and no integration user is known to own a task: nothing to create, say so.
@@ -134,12 +190,18 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             needTask.Remove(person);
         }
 
-        await WriteAsync(needTask, p => Task(p.Entry!, now), target.CreateTasksAsync, (person, outcome) =>
+        // A task whose answer is lost is not read back here: the next cycle's resume creates it by its key, and the
+        // connector finds the first one by that key before creating (no second task).
+        await WriteAsync(needTask, p => Task(p.Entry!, now), target.CreateTasksAsync, confirm: null, (person, outcome) =>
         {
             if (outcome.Success)
             {
                 person.Advance(AssignmentSteps.TaskCreated, now, null);
                 person.Entry = person.Entry! with { TaskId = outcome.Id };
+            }
+            else if (outcome.IsUnknown)
+            {
+                person.Notes.Add(Describe("the rep's Task was not confirmed; the next cycle completes it by its key", outcome));
             }
             else
             {
@@ -149,16 +211,20 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         }, cancellationToken);
 
         // 5. Marketing updates (the link to a CRM lead created above is known only now).
-        var marketing = active.Where(p => p.Plan.MarketingWrite is not null && p.Failure is null).ToList();
-        await WriteAsync(marketing, p => p.Plan.MarketingWrite!.LinkCreatedCrmLead ? p.Plan.MarketingWrite with { CrmId = p.CreatedCrmId, LinkCreatedCrmLead = false } : p.Plan.MarketingWrite, target.UpdateMarketingAsync, (person, outcome) =>
+        var marketing = active.Where(p => p.Plan.MarketingWrite is not null && !p.Stopped).ToList();
+        await WriteAsync(marketing, p => p.Plan.MarketingWrite!.LinkCreatedCrmLead ? p.Plan.MarketingWrite with { CrmId = p.CreatedCrmId, LinkCreatedCrmLead = false } : p.Plan.MarketingWrite, target.UpdateMarketingAsync, ConfirmMarketingUpdatesAsync, (person, outcome) =>
         {
-            if (!outcome.Success)
+            if (outcome.IsUnknown)
+            {
+                person.Unconfirm(SystemRole.Marketing, Describe("marketing update was not confirmed", outcome));
+            }
+            else if (!outcome.Success)
             {
                 person.Fail(SystemRole.Marketing, Describe("marketing update failed", outcome));
             }
         }, cancellationToken);
 
-        foreach (var person in active.Where(p => p.Failure is null && p.Entry is not null && p.Plan.Snapshot.Marketing is not null))
+        foreach (var person in active.Where(p => !p.Stopped && p.Entry is not null && p.Plan.Snapshot.Marketing is not null))
         {
             person.Advance(AssignmentSteps.MarketingWritten, now, null);
         }
@@ -202,10 +268,16 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
     public (CrmUpdate Crm, MarketingUpdate? Marketing) HandoffWrites(AssignmentEntry entry, string crmLeadId, string? marketingId) =>
         HandoffWrites(model, entry, crmLeadId, marketingId);
 
+    /// <summary>
+    /// Sends one step's writes; a call that failed without saying anything about the records (its answer lost or
+    /// unreadable after the retries, throttling that outlasted them) makes every outcome unknown. Unknown outcomes are
+    /// then settled by <paramref name="confirm"/>, which reads the records back: the ones it confirms count as written.
+    /// </summary>
     private static async Task WriteAsync<TWrite>(
         List<Progress> people,
         Func<Progress, TWrite> write,
         Func<IReadOnlyList<TWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> send,
+        Func<IReadOnlyList<TWrite>, IReadOnlyList<WriteOutcome>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>>? confirm,
         Action<Progress, WriteOutcome> apply,
         CancellationToken cancellationToken)
     {
@@ -214,12 +286,75 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             return;
         }
 
-        var outcomes = await send(people.Select(write).ToList(), cancellationToken);
+        var writes = people.Select(write).ToList();
+        IReadOnlyList<WriteOutcome> outcomes;
+        try
+        {
+            outcomes = await send(writes, cancellationToken);
+        }
+        catch (ExternalApiException ex) when (ex.Kind is ApiErrorKind.Transient or ApiErrorKind.MalformedResponse or ApiErrorKind.RateLimited)
+        {
+            outcomes = writes.Select(_ => WriteOutcome.Unknown(null, ex.ErrorCode, ex.ApiMessage)).ToList();
+        }
+
+        if (confirm is not null && outcomes.Any(o => o.IsUnknown))
+        {
+            var unknown = Enumerable.Range(0, writes.Count).Where(i => outcomes[i].IsUnknown).ToList();
+            var settled = await confirm(unknown.Select(i => writes[i]).ToList(), unknown.Select(i => outcomes[i]).ToList(), cancellationToken);
+            var merged = outcomes.ToArray();
+            for (var k = 0; k < unknown.Count; k++)
+            {
+                merged[unknown[k]] = settled[k];
+            }
+
+            outcomes = merged;
+        }
+
         for (var i = 0; i < people.Count; i++)
         {
             apply(people[i], outcomes[i]);
         }
     }
+
+    /// <summary>Creates are upserts by LeadSync's key: a lead carrying the create's values and cross-reference is the one it made.</summary>
+    private async Task<IReadOnlyList<WriteOutcome>> ConfirmCreatesAsync(
+        IReadOnlyList<CrmLeadCreate> creates, IReadOnlyList<WriteOutcome> unknown, CancellationToken cancellationToken)
+    {
+        var marketingIds = creates.Select(c => c.MarketingId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var fields = ReadBack.FieldsToRead(model.CrmFields, creates.SelectMany(c => c.Fields.Keys));
+        var leads = marketingIds.Count == 0 ? [] : await target.ReadCrmByMarketingIdsAsync(marketingIds, fields, cancellationToken);
+        return creates.Select((create, i) =>
+            create.MarketingId is { } marketingId
+            && leads.Where(l => string.Equals(l.MarketingId, marketingId, StringComparison.Ordinal) && ReadBack.Holds(l, create)).ToList() is [var lead]
+                ? new WriteOutcome(lead.Id, true, Created: true)
+                : NotConfirmed(unknown[i])).ToList();
+    }
+
+    private async Task<IReadOnlyList<WriteOutcome>> ConfirmCrmUpdatesAsync(
+        IReadOnlyList<CrmUpdate> updates, IReadOnlyList<WriteOutcome> unknown, CancellationToken cancellationToken)
+    {
+        var fields = ReadBack.FieldsToRead(model.CrmFields, updates.SelectMany(u => u.Fields.Keys));
+        var leads = (await target.ReadCrmAsync(updates.Select(u => u.Id).Distinct(StringComparer.Ordinal).ToList(), fields, cancellationToken))
+            .GroupBy(l => l.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return updates.Select((update, i) =>
+            leads.TryGetValue(update.Id, out var lead) && ReadBack.Holds(lead, update) ? WriteOutcome.Ok(update.Id) : NotConfirmed(unknown[i])).ToList();
+    }
+
+    private async Task<IReadOnlyList<WriteOutcome>> ConfirmMarketingUpdatesAsync(
+        IReadOnlyList<MarketingUpdate> updates, IReadOnlyList<WriteOutcome> unknown, CancellationToken cancellationToken)
+    {
+        var core = marketingCore ?? new CoreFieldNames(null, null, null, null, null, null);
+        var fields = ReadBack.FieldsToRead(model.MarketingFields, updates.SelectMany(u => u.Fields.Keys), core.Score, core.Grade);
+        var contacts = (await target.ReadMarketingAsync(updates.Select(u => u.Id).Distinct(StringComparer.Ordinal).ToList(), fields, cancellationToken))
+            .GroupBy(c => c.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return updates.Select((update, i) =>
+            contacts.TryGetValue(update.Id, out var contact) && ReadBack.Holds(contact, update, core) ? WriteOutcome.Ok(update.Id) : NotConfirmed(unknown[i])).ToList();
+    }
+
+    private static WriteOutcome NotConfirmed(WriteOutcome unknown) =>
+        unknown with { Message = $"{unknown.Message} (read back: the record does not hold the values written)".TrimStart() };
 
     private static string Describe(string what, WriteOutcome outcome) =>
         $"{what}: {outcome.ErrorCode ?? "UNKNOWN"} {outcome.Message}".TrimEnd();
@@ -233,6 +368,12 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
 
         public WriteFailure? Failure { get; private set; }
 
+        /// <summary>A write whose answer was lost and that the read-back did not confirm.</summary>
+        public WriteFailure? Unconfirmed { get; private set; }
+
+        /// <summary>No further step is taken for this person in this batch.</summary>
+        public bool Stopped => Failure is not null || Unconfirmed is not null;
+
         public string? CreatedCrmId { get; set; }
 
         public List<string> Notes { get; } = [];
@@ -240,6 +381,8 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         public Blocked? AlsoQuarantine { get; set; }
 
         public void Fail(SystemRole system, string reason) => Failure ??= new WriteFailure(system, reason);
+
+        public void Unconfirm(SystemRole system, string reason) => Unconfirmed ??= new WriteFailure(system, reason);
 
         /// <summary>
         /// The CRM refused the handoff's write for a reason about the record: the crossing is closed with it (never
@@ -271,6 +414,6 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
             };
         }
 
-        public PersonOutcome ToOutcome() => new(Failure, CreatedCrmId, Entry, Notes, AlsoQuarantine);
+        public PersonOutcome ToOutcome() => new(Failure, CreatedCrmId, Entry, Notes, AlsoQuarantine, Failure is null ? Unconfirmed : null);
     }
 }
