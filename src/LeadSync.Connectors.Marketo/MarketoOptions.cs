@@ -41,7 +41,7 @@ public sealed class MarketoOptions
     /// <summary>Custom lead field the fit grade is written to; empty = not written.</summary>
     public string? GradeField { get; set; }
 
-    /// <summary>Activity types read as behaviour, each turned into a canonical signal. At most 10 distinct type ids per call are sent.</summary>
+    /// <summary>Activity types read as behaviour, each turned into a canonical signal; empty = <see cref="DefaultActivities"/>. At most 10 distinct type ids per call are sent.</summary>
     public List<ActivitySignalOptions> Activities { get; set; } = [];
 
     /// <summary>Behaviour is counted over this many days of activity history.</summary>
@@ -74,8 +74,9 @@ public sealed class MarketoOptions
 
     internal MarketoOptions Clone()
     {
+        // An empty list means the defaults (the binder appends to a pre-filled list, so the property starts empty).
         var copy = (MarketoOptions)MemberwiseClone();
-        copy.Activities = [.. Activities.Select(a => a.Clone())];
+        copy.Activities = Activities.Count > 0 ? [.. Activities.Select(a => a.Clone())] : DefaultActivities();
         return copy;
     }
 
