@@ -551,6 +551,9 @@ public sealed class MarketoMarketingPlatform : IMarketingPlatform
         {
             case "integer" or "score" when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole):
                 return JsonValue.Create(whole);
+            case "integer" or "score" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && real == Math.Round(real) && Math.Abs(real) < 1e15:
+                // A CRM number field reads "84.0"; Marketo's integer fields take 84.
+                return JsonValue.Create((long)real);
             case "float" or "currency" or "percent" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number):
                 return JsonValue.Create(number);
             case "boolean" when bool.TryParse(value, out var flag):

@@ -154,6 +154,8 @@ public sealed class LeadSyncSettings
         var platformText = entry?[MarketingPlatforms.SettingName] ?? root[MarketingPlatforms.SettingName];
         paths[MarketingPlatforms.SettingName] = entry?[MarketingPlatforms.SettingName] is not null ? $"{entryPath}:{MarketingPlatforms.SettingName}" : $"LeadSync:{MarketingPlatforms.SettingName}";
         var platform = MarketingPlatforms.TryParse(platformText, out var parsed) ? parsed : MarketingPlatformKind.HubSpot;
+        var marketo = Pick("Marketo", () => new MarketoOptions());
+        var sync = Pick("Sync", () => new SyncOptions());
         var defaults = MarketingPlatforms.Defaults(platform);
         var model = new ConnectionModelOptions
         {
@@ -162,11 +164,10 @@ public sealed class LeadSyncSettings
             Mappings = Pick("Mappings", () => defaults.Mappings),
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
-            Sync = Pick("Sync", () => new SyncOptions()),
+            Sync = sync,
         };
 
         var hubSpot = Pick("HubSpot", () => new HubSpotOptions());
-        var marketo = Pick("Marketo", () => new MarketoOptions());
         paths["Marketing"] = paths[MarketingPlatforms.Section(platform)];
         return new ConnectionSettings(name, hubSpot, Pick("Salesforce", () => new SalesforceOptions()), model, paths)
         {

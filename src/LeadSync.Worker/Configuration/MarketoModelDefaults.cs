@@ -50,8 +50,10 @@ public static class MarketoModelDefaults
     }
 
     /// <summary>
-    /// No person-field mappings (one entry switched off, because an empty list means "the HubSpot defaults"); the
-    /// cross-reference is read from <c>sfdcLeadId</c> and written to the CRM's <c>Marketo_Lead_Id__c</c>.
+    /// No person-field mappings (the native sync owns them): one entry switched off, because an empty list means "the
+    /// HubSpot defaults". The cross-reference is read from <c>sfdcLeadId</c> and written to the CRM's
+    /// <c>Marketo_Lead_Id__c</c>. (Score and grade cannot be mapped: they are LeadSync's own values, written by the
+    /// connector from <see cref="Domain.Planning.MarketingUpdate.Score"/> into <see cref="MarketoOptions.ScoreField"/>.)
     /// </summary>
     public static FieldMappingOptions Mappings() => new()
     {
