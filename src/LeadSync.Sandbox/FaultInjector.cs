@@ -85,9 +85,11 @@ internal sealed class FaultInjector(FaultOptions options)
             if (o.RateLimitRate <= 0 && o.ServerErrorRate <= 0 && o.MalformedBodyRate <= 0 && o.ResponseLostRate <= 0)
                 return null;
             var roll = _random.NextDouble();
-            if (system == SandboxServer.HubSpotSystem && roll < o.RateLimitRate)
-                return new Fault(FaultKind.Status, 429, "TEN_SECONDLY_ROLLING");
-            roll -= system == SandboxServer.HubSpotSystem ? o.RateLimitRate : 0;
+            // HubSpot and Marketo have short-window throttles (429 TEN_SECONDLY_ROLLING, 606); Salesforce has none.
+            var throttles = system is SandboxServer.HubSpotSystem or SandboxServer.MarketoSystem;
+            if (throttles && roll < o.RateLimitRate)
+                return new Fault(FaultKind.Status, 429, system == SandboxServer.MarketoSystem ? "606" : "TEN_SECONDLY_ROLLING");
+            roll -= throttles ? o.RateLimitRate : 0;
             if (roll < o.ServerErrorRate)
                 return new Fault(FaultKind.Status, 503, null);
             roll -= o.ServerErrorRate;

@@ -19,6 +19,19 @@ public sealed class SandboxOptions
 
     public string SalesforceClientSecret { get; set; } = "sandbox-client-secret";
 
+    public string MarketoClientId { get; set; } = "sandbox-marketo-client-id";
+
+    public string MarketoClientSecret { get; set; } = "sandbox-marketo-client-secret";
+
+    /// <summary>Marketo's rolling 20-second allowance per instance (606 beyond it); 0 disables.</summary>
+    public int MarketoCallsPerTwentySeconds { get; set; } = 100;
+
+    /// <summary>Marketo's concurrent-call limit (615 beyond it); 0 disables.</summary>
+    public int MarketoMaxConcurrent { get; set; } = 10;
+
+    /// <summary>Marketo's daily quota (607 beyond it), reset at midnight CST (06:00 UTC); 0 disables.</summary>
+    public long MarketoDailyQuota { get; set; } = 50_000;
+
     /// <summary>Rolling 10-second request allowance per token (HubSpot's published private-app limit); 0 disables.</summary>
     public int HubSpotRequestsPerTenSeconds { get; set; } = 100;
 
@@ -45,7 +58,7 @@ public sealed class FaultOptions
 {
     public int Seed { get; set; } = 7;
 
-    /// <summary>Probability (0..1) that a HubSpot request is answered 429 TEN_SECONDLY_ROLLING.
+    /// <summary>Probability (0..1) that a HubSpot request is answered 429 TEN_SECONDLY_ROLLING and a Marketo one 606.
     /// Salesforce has no short-window throttle, so this does not apply to it.</summary>
     public double RateLimitRate { get; set; }
 

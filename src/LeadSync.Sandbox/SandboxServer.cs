@@ -1,5 +1,6 @@
 using System.Net;
 using LeadSync.Sandbox.HubSpot;
+using LeadSync.Sandbox.Marketo;
 using LeadSync.Sandbox.Salesforce;
 using LeadSync.Sandbox.Seeding;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadSync.Sandbox;
 
 /// <summary>
-/// Stateful fakes of HubSpot CRM v3 (under /crm) and Salesforce REST (under /services) on one local port.
+/// Stateful fakes of HubSpot CRM v3 (under /crm), Salesforce REST (under /services) and Marketo Engage (under
+/// /identity and /rest) on one local port.
 /// </summary>
 /// <remarks>
 /// A real Kestrel server on 127.0.0.1 rather than WireMock callbacks: connectors, demo and benchmarks then go
@@ -24,17 +26,22 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     public const string HubSpotSystem = "hubspot";
     public const string SalesforceSystem = "salesforce";
+    public const string MarketoSystem = "marketo";
 
     private readonly WebApplication _app;
     private readonly StatsCounters _stats;
     private readonly FaultInjector _faults;
     private readonly SalesforceApi _salesforceApi;
+    private readonly MarketoApi _marketoApi;
+    private readonly Lazy<MarketoStore> _marketo;
     private readonly TimeProvider _time;
     private int _disposed;
 
     private SandboxServer(WebApplication app, SandboxOptions options, TimeProvider time, StatsCounters stats, FaultInjector faults,
-        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Uri baseUrl)
+        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Lazy<MarketoStore> marketo, MarketoApi marketoApi, Uri baseUrl)
     {
+        _marketo = marketo;
+        _marketoApi = marketoApi;
         _app = app;
         Options = options;
         _time = time;
@@ -64,6 +71,22 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public HubSpotStore HubSpot { get; }
 
+    /// <summary>
+    /// The fake Marketo instance: the same people as <see cref="HubSpot"/> (seeded from it on first use, so a sandbox
+    /// nobody asks about Marketo costs nothing), at <see cref="MarketoBaseUrl"/>.
+    /// </summary>
+    public MarketoStore Marketo => _marketo.Value;
+
+    /// <summary>The REST host (/identity/oauth/token and /rest/v1 live under it), like https://&lt;munchkin&gt;.mktorest.com.</summary>
+    public Uri MarketoBaseUrl => BaseUrl;
+
+    public string MarketoClientId => Options.MarketoClientId;
+
+    public string MarketoClientSecret => Options.MarketoClientSecret;
+
+    /// <summary>Marketo calls counted against today's quota.</summary>
+    public long MarketoQuotaUsed => _marketoApi.QuotaUsed;
+
     public SalesforceStore Salesforce { get; }
 
     public SandboxStats Stats => _stats.Snapshot();
@@ -86,6 +109,13 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var hubSpotApi = new HubSpotApi(hubSpot, options, stats, faults, time);
         var salesforceApi = new SalesforceApi(salesforce, options, stats, faults, time);
+        var marketo = new Lazy<MarketoStore>(() =>
+        {
+            var store = new MarketoStore(time);
+            MarketoWorld.Seed(store, hubSpot, options.Seed, time.GetUtcNow());
+            return store;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        var marketoApi = new MarketoApi(() => marketo.Value, options, stats, faults, time);
 
         // The empty builder reads no appsettings/environment, so a host's own Kestrel or URL settings cannot leak in.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -104,6 +134,8 @@ public sealed class SandboxServer : IAsyncDisposable
                     await hubSpotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/services"))
                     await salesforceApi.HandleAsync(context);
+                else if (path.StartsWithSegments("/rest") || path.StartsWithSegments("/identity"))
+                    await marketoApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/_sandbox"))
                     await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time);
                 else
@@ -121,7 +153,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
         salesforceApi.BaseUrl = address.TrimEnd('/');
-        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, baseUrl);
+        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, marketo, marketoApi, baseUrl);
     }
 
     public void ResetStats() => _stats.Reset();
@@ -137,6 +169,20 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         _faults.Enqueue(System(system), new Fault(FaultKind.Status, statusCode, policyName), count);
     }
+
+    /// <summary>
+    /// The next <paramref name="count"/> Marketo REST calls are answered with the HTTP-200 envelope error
+    /// <paramref name="code"/> (606, 615, 604, 608, 611, 607, 601, 602…); nothing is executed.
+    /// </summary>
+    public void InjectMarketoError(string code, int count)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _faults.Enqueue(MarketoSystem, new Fault(FaultKind.Status, 200, code), count);
+    }
+
+    /// <summary>Every Marketo token issued so far stops working: the next calls get 602 until the client asks for a new one.</summary>
+    public void ExpireMarketoTokens() => _marketoApi.ExpireTokens();
 
     /// <summary>
     /// The next <paramref name="count"/> writes to <paramref name="system"/> are applied and their answers lost: 503, or
@@ -172,6 +218,8 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         WorldSimulator.Simulate(HubSpot, Salesforce, percent, seed, _time.GetUtcNow());
+        if (_marketo.IsValueCreated)
+            MarketoWorld.Simulate(_marketo.Value, percent, seed, _time.GetUtcNow());
     }
 
     public async ValueTask DisposeAsync()
@@ -186,6 +234,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         HubSpotSystem => HubSpotSystem,
         SalesforceSystem => SalesforceSystem,
-        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\" or \"{SalesforceSystem}\".", nameof(system)),
+        MarketoSystem => MarketoSystem,
+        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\", \"{SalesforceSystem}\" or \"{MarketoSystem}\".", nameof(system)),
     };
 }

@@ -13,7 +13,11 @@ public sealed record SandboxStats(
     long Http5xxs,
     long Http401s,
     long InjectedFaults,
-    InjectedFaultCounts Faults);
+    InjectedFaultCounts Faults,
+    long MarketoCalls = 0,
+    long MarketoWrites = 0,
+    long MarketoThrottled = 0,
+    long MarketoTokens = 0);
 
 /// <summary>Injected faults by kind; <see cref="Latency"/> counts requests that were delayed.</summary>
 public sealed record InjectedFaultCounts(long RateLimited, long ServerError, long TruncatedBody, long ResponseLost, long OtherStatus, long Latency);
@@ -37,6 +41,10 @@ internal sealed class StatsCounters
     public long FaultsResponseLost;
     public long FaultsOtherStatus;
     public long FaultsLatency;
+    public long MarketoCalls;
+    public long MarketoWrites;
+    public long MarketoThrottled;
+    public long MarketoTokens;
 
     public EndpointStats Endpoints { get; } = new();
 
@@ -79,7 +87,11 @@ internal sealed class StatsCounters
             Interlocked.Read(ref FaultsTruncatedBody),
             Interlocked.Read(ref FaultsResponseLost),
             Interlocked.Read(ref FaultsOtherStatus),
-            Interlocked.Read(ref FaultsLatency)));
+            Interlocked.Read(ref FaultsLatency)),
+        Interlocked.Read(ref MarketoCalls),
+        Interlocked.Read(ref MarketoWrites),
+        Interlocked.Read(ref MarketoThrottled),
+        Interlocked.Read(ref MarketoTokens));
 
     public void Reset()
     {
@@ -101,5 +113,9 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref FaultsOtherStatus, 0);
         Interlocked.Exchange(ref FaultsLatency, 0);
         Endpoints.Reset();
+        Interlocked.Exchange(ref MarketoCalls, 0);
+        Interlocked.Exchange(ref MarketoWrites, 0);
+        Interlocked.Exchange(ref MarketoThrottled, 0);
+        Interlocked.Exchange(ref MarketoTokens, 0);
     }
 }

@@ -146,5 +146,16 @@ public sealed class CrossReferenceOptions
 {
     public string HubSpotProperty { get; set; } = "salesforceleadid";
 
+    /// <summary>
+    /// The marketing platform's field for the CRM id, whatever the platform: the same setting as
+    /// <see cref="HubSpotProperty"/> under a name that does not say HubSpot (Marketo: <c>sfdcLeadId</c>, read-only,
+    /// kept by Marketo's own Salesforce sync).
+    /// </summary>
+    public string MarketingField
+    {
+        get => HubSpotProperty;
+        set => HubSpotProperty = value;
+    }
+
     public string SalesforceField { get; set; } = "HubSpot_Contact_Id__c";
 }

@@ -50,6 +50,13 @@ public static class FieldPath
     public const string HubSpot = "HubSpot";
     public const string Salesforce = "Salesforce";
 
+    /// <summary>
+    /// Other names of the marketing side (whose bag is <see cref="HubSpot"/>): <c>Marketing</c> for any platform, and
+    /// the product names of the platforms other than HubSpot, so their admins write <c>Marketo.title</c>.
+    /// </summary>
+    public static bool IsMarketingAlias(string prefix) =>
+        prefix.Equals("Marketing", StringComparison.OrdinalIgnoreCase) || prefix.Equals("Marketo", StringComparison.OrdinalIgnoreCase);
+
     public static bool TryParse(string? qualifiedField, out string system, out string field)
     {
         system = "";
@@ -66,7 +73,7 @@ public static class FieldPath
         }
 
         var prefix = qualifiedField[..dot].Trim();
-        if (prefix.Equals(HubSpot, StringComparison.OrdinalIgnoreCase))
+        if (prefix.Equals(HubSpot, StringComparison.OrdinalIgnoreCase) || IsMarketingAlias(prefix))
         {
             system = HubSpot;
         }

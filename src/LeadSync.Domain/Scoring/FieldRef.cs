@@ -1,3 +1,5 @@
+using LeadSync.Domain.Routing;
+
 namespace LeadSync.Domain.Scoring;
 
 /// <summary>
@@ -22,8 +24,7 @@ public sealed record FieldRef(FieldSystem System, string Name, bool EmailDomain)
         var dot = trimmed.IndexOf('.', StringComparison.Ordinal);
         FieldSystem system;
         string rest;
-        if (dot > 0 && Enum.TryParse(trimmed[..dot], ignoreCase: true, out FieldSystem parsed) && Enum.IsDefined(parsed)
-            && !char.IsDigit(trimmed[0]))
+        if (dot > 0 && TryParseSystem(trimmed[..dot], out var parsed) && !char.IsDigit(trimmed[0]))
         {
             system = parsed;
             rest = trimmed[(dot + 1)..];
@@ -52,6 +53,21 @@ public sealed record FieldRef(FieldSystem System, string Name, bool EmailDomain)
 
         field = new FieldRef(system, rest, domain);
         return true;
+    }
+
+    /// <summary>
+    /// <c>HubSpot</c> or <c>Salesforce</c>; <c>Marketing</c> (and the marketing products' names, <c>Marketo</c>) also
+    /// name the marketing side, so a connection to another marketing platform does not have to write "HubSpot.".
+    /// </summary>
+    private static bool TryParseSystem(string prefix, out FieldSystem system)
+    {
+        if (FieldPath.IsMarketingAlias(prefix))
+        {
+            system = FieldSystem.HubSpot;
+            return true;
+        }
+
+        return Enum.TryParse(prefix, ignoreCase: true, out system) && Enum.IsDefined(system);
     }
 
     public override string ToString() => $"{System}.{Name}{(EmailDomain ? DomainSuffix : string.Empty)}";

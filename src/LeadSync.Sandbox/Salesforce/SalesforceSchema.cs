@@ -101,6 +101,7 @@ public static class SalesforceSchema
         new("Fit_Grade__c", "Fit Grade", "picklist", true, true, true, true, 255, true,
             [.. FitGrades.Select(v => new SalesforcePicklistValue(v, v, true, false))]),
         new("HubSpot_Contact_Id__c", "HubSpot Contact Id", "string", true, true, true, true, 32, false, []),
+        new("Marketo_Lead_Id__c", "Marketo Lead Id", "string", true, true, true, true, 32, false, []),
         new(ExternalKeyField, "LeadSync Key", "string", true, true, true, true, 255, false, [], ExternalId: true, Unique: true),
     ]);
 

@@ -30,8 +30,15 @@ public static class MetadataCheck
         IReadOnlyDictionary<string, string> sectionPaths)
     {
         var problems = new List<ConfigProblem>();
+
+        // A connector that names no cross-reference field never writes one (Marketo's sfdcLeadId is kept by its own
+        // Salesforce sync): the mapping check then only needs it to exist, not to be writable.
+        var crossReferenceField = model.Mappings.CrossReference.HubSpotProperty;
+        var marketingForMappings = marketingCore.CrossReference is null
+            ? [.. marketing.Select(f => f.Name == crossReferenceField ? f with { Writable = true } : f)]
+            : marketing;
         problems.AddRange(FieldMappingOptionsValidator.ValidateAgainstMetadata(
-            model.Mappings, Info(marketing), Info(crm), sectionPaths["Mappings"]));
+            model.Mappings, Info(marketingForMappings), Info(crm), sectionPaths["Mappings"]));
 
         var marketingByName = marketing.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var crmByName = crm.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);

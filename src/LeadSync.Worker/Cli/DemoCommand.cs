@@ -16,17 +16,35 @@ public static class DemoCommand
         var leads = LeadsOption();
         var cycles = Bounded("--cycles", "Number of sync cycles (the world moves between them)", 3, 1, 100);
         var seed = SeedOption();
+        var marketing = MarketingOption();
         var state = new Option<string>("--state") { Description = "SQLite state file (recreated on every demo)", DefaultValueFactory = _ => Path.Combine("demo-state", "leadsync-demo.db") };
         var command = new Command(
             "demo",
-            "Start the sandbox of both APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7")
+            "Start the sandbox of the APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing marketo")
         {
-            leads, cycles, seed, state,
+            leads, cycles, seed, state, marketing,
         };
         command.SetAction((parse, ct) => new DemoRunner(io).RunAsync(
-            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct));
+            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct, parse.GetValue(marketing)));
         return command;
     }
+
+    /// <summary><c>--marketing hubspot|marketo</c>: which marketing platform the demo's connection uses.</summary>
+    public static Option<Configuration.MarketingPlatformKind> MarketingOption() => new("--marketing")
+    {
+        Description = $"Marketing platform of the connection ({Configuration.MarketingPlatforms.Allowed}; default HubSpot)",
+        DefaultValueFactory = _ => Configuration.MarketingPlatformKind.HubSpot,
+        CustomParser = r =>
+        {
+            var token = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "HubSpot";
+            if (!Configuration.MarketingPlatforms.TryParse(token, out var platform) || string.IsNullOrWhiteSpace(token))
+            {
+                r.AddError($"--marketing must be one of {Configuration.MarketingPlatforms.Allowed} (got '{token}')");
+            }
+
+            return platform;
+        },
+    };
 
     /// <summary>A probability option (0 to 1, default 0), read from its token like <see cref="Bounded"/>.</summary>
     internal static Option<double> Probability(string name, string description) => new(name)

@@ -13,7 +13,7 @@ public static class SandboxCommand
         var seed = DemoCommand.SeedOption();
         var hubSpotRate = DemoCommand.Bounded("--hubspot-rate", "HubSpot requests per rolling 10 s (published: 100 or 190; 0 disables the limit)", 100, 0, 100_000);
         var searchRate = DemoCommand.Bounded("--search-rate", "HubSpot search requests per second (published: 4; 0 disables the limit)", 4, 0, 10_000);
-        var fault429 = DemoCommand.Probability("--fault-429", "Share of HubSpot requests answered 429 TEN_SECONDLY_ROLLING");
+        var fault429 = DemoCommand.Probability("--fault-429", "Share of HubSpot requests answered 429 TEN_SECONDLY_ROLLING (Marketo: 606)");
         var fault503 = DemoCommand.Probability("--fault-503", "Share of requests to either system answered 503");
         var faultTruncated = DemoCommand.Probability("--fault-truncated", "Share of requests answered 200 with a body cut mid-JSON");
         var faultLost = DemoCommand.Probability("--fault-lost", "Share of writes applied and then answered 503 (the answer is lost)");
@@ -22,7 +22,7 @@ public static class SandboxCommand
         var faultSeed = DemoCommand.Bounded("--fault-seed", "Seed of the random faults (same seed, same faults)", 7, 0, int.MaxValue);
         var command = new Command(
             "sandbox",
-            "Serve the stateful HubSpot and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
+            "Serve the stateful HubSpot, Marketo and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
         {
             port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed,
         };
@@ -59,10 +59,12 @@ public static class SandboxCommand
             io.Out.WriteLine($"sandbox listening on {sandbox.BaseUrl} (seed {o.Seed}, {o.LeadCount} leads, {o.RepCount} reps)");
             io.Out.WriteLine($"  HubSpot    base URL  {sandbox.HubSpotBaseUrl}   bearer token: {o.HubSpotAccessToken}");
             io.Out.WriteLine($"  Salesforce login URL {sandbox.SalesforceLoginUrl}   client id: {o.SalesforceClientId}   client secret: {o.SalesforceClientSecret}");
+            io.Out.WriteLine($"  Marketo    REST URL  {sandbox.MarketoBaseUrl}   client id: {o.MarketoClientId}   client secret: {o.MarketoClientSecret}   (identity at {sandbox.MarketoBaseUrl}identity/oauth/token)");
             io.Out.WriteLine("point LeadSync at it:");
             io.Out.WriteLine($"  export LeadSync__HubSpot__BaseUrl={sandbox.HubSpotBaseUrl} LeadSync__HubSpot__AccessToken={o.HubSpotAccessToken}");
             io.Out.WriteLine($"  export LeadSync__Salesforce__LoginUrl={sandbox.SalesforceLoginUrl} LeadSync__Salesforce__ClientId={o.SalesforceClientId} LeadSync__Salesforce__ClientSecret={o.SalesforceClientSecret}");
             io.Out.WriteLine("  leadsync sync --once");
+            io.Out.WriteLine($"  or with Marketo as the marketing platform: export LeadSync__MarketingPlatform=Marketo LeadSync__Marketo__BaseUrl={sandbox.MarketoBaseUrl.ToString().TrimEnd('/')} LeadSync__Marketo__ClientId={o.MarketoClientId} LeadSync__Marketo__ClientSecret={o.MarketoClientSecret}");
             var f = o.Faults;
             io.Out.WriteLine(FormattableString.Invariant(
                 $"faults (seed {f.Seed}): 429 {f.RateLimitRate:P1}, 503 {f.ServerErrorRate:P1}, truncated body {f.MalformedBodyRate:P1}, lost response {f.ResponseLostRate:P1}{(f.ResponseLostAbort ? " (connection aborted)" : string.Empty)}, latency {f.LatencyMs} ms"));

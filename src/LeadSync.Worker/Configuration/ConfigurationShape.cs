@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Marketo;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -21,6 +22,7 @@ public static class ConfigurationShape
     private static readonly Dictionary<string, Type> ConnectionSections = new(StringComparer.OrdinalIgnoreCase)
     {
         ["HubSpot"] = typeof(HubSpotOptions),
+        ["Marketo"] = typeof(MarketoOptions),
         ["Salesforce"] = typeof(SalesforceOptions),
         ["Scoring"] = typeof(Domain.Scoring.ScoringOptions),
         ["Lifecycle"] = typeof(Domain.Lifecycle.LifecycleOptions),
@@ -41,7 +43,7 @@ public static class ConfigurationShape
 
     /// <summary>The sections allowed directly under <c>LeadSync</c>.</summary>
     public static IReadOnlyCollection<string> TopLevelSections { get; } =
-        [.. ConnectionSections.Keys.Concat(HostSections.Keys).Append("Connections").Order(StringComparer.Ordinal)];
+        [.. ConnectionSections.Keys.Concat(HostSections.Keys).Append("Connections").Append(MarketingPlatforms.SettingName).Order(StringComparer.Ordinal)];
 
     public static IReadOnlyList<ConfigProblem> Check(IConfiguration configuration) => Inspect(configuration).Problems;
 
@@ -70,6 +72,10 @@ public static class ConfigurationShape
                     CheckConnectionEntry(entry, $"{path}[{entry.Key}]", problems);
                 }
             }
+            else if (string.Equals(section.Key, MarketingPlatforms.SettingName, StringComparison.OrdinalIgnoreCase))
+            {
+                CheckPlatform(section, path, problems);
+            }
             else if (ConnectionSections.TryGetValue(section.Key, out var type) || HostSections.TryGetValue(section.Key, out type))
             {
                 CheckValue(section, type, path, problems);
@@ -92,7 +98,11 @@ public static class ConfigurationShape
                 continue;
             }
 
-            if (ConnectionSections.TryGetValue(section.Key, out var type))
+            if (string.Equals(section.Key, MarketingPlatforms.SettingName, StringComparison.OrdinalIgnoreCase))
+            {
+                CheckPlatform(section, $"{path}:{section.Key}", problems);
+            }
+            else if (ConnectionSections.TryGetValue(section.Key, out var type))
             {
                 CheckValue(section, type, $"{path}:{section.Key}", problems);
             }
@@ -101,8 +111,16 @@ public static class ConfigurationShape
                 problems.Add(section.Path, new ConfigProblem(
                     $"{path}:{section.Key}",
                     $"unknown section '{section.Key}' in a connection",
-                    string.Join(", ", ConnectionSections.Keys.Prepend("Name").Order(StringComparer.Ordinal))));
+                    string.Join(", ", ConnectionSections.Keys.Prepend("Name").Prepend(MarketingPlatforms.SettingName).Order(StringComparer.Ordinal))));
             }
+        }
+    }
+
+    private static void CheckPlatform(IConfigurationSection section, string path, Problems problems)
+    {
+        if (section.GetChildren().Any() || !MarketingPlatforms.TryParse(section.Value, out _))
+        {
+            problems.Add(section.Path, new ConfigProblem(path, $"'{section.Value}' is not a marketing platform", MarketingPlatforms.Allowed));
         }
     }
 

@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Marketo;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -7,13 +8,23 @@ using Microsoft.Extensions.Configuration;
 
 namespace LeadSync.Worker.Configuration;
 
-/// <summary>One HubSpot-portal/Salesforce-org pair as configured, with the JSON path its sections came from.</summary>
+/// <summary>
+/// One marketing-platform/Salesforce-org pair as configured, with the JSON path its sections came from
+/// (<c>SectionPaths["Marketing"]</c> is the chosen platform's section).
+/// </summary>
 public sealed record ConnectionSettings(
     string Name,
     HubSpotOptions HubSpot,
     SalesforceOptions Salesforce,
     ConnectionModelOptions Model,
-    IReadOnlyDictionary<string, string> SectionPaths);
+    IReadOnlyDictionary<string, string> SectionPaths)
+{
+    /// <summary>Which marketing platform the connection uses (<c>MarketingPlatform</c>; HubSpot by default).</summary>
+    public MarketingPlatformKind MarketingPlatform { get; init; }
+
+    /// <summary>Section <c>Marketo</c>, used when <see cref="MarketingPlatform"/> is Marketo.</summary>
+    public MarketoOptions Marketo { get; init; } = new();
+}
 
 /// <summary>Where the worker serves /health and /metrics (section <c>LeadSync:Health</c>).</summary>
 public sealed class HealthOptions
@@ -114,7 +125,7 @@ public sealed class LeadSyncSettings
                 problems.Add(new ConfigProblem(connection.SectionPaths["Name"], $"connection name '{connection.Name}' is not usable as a key", "letters, digits, '-' and '_'"));
             }
 
-            problems.AddRange(HubSpotOptionsValidator.Validate(connection.HubSpot, connection.SectionPaths["HubSpot"]));
+            problems.AddRange(MarketingPlatforms.Validate(connection));
             problems.AddRange(SalesforceOptionsValidator.Validate(connection.Salesforce, connection.SectionPaths["Salesforce"]));
             problems.AddRange(ConnectionModel.Validate(connection.Model, connection.SectionPaths));
         }
@@ -139,22 +150,30 @@ public sealed class LeadSyncSettings
             return Section(root, section, fallback);
         }
 
+        // The platform decides the defaults of the rules; the shape check has already refused a value that is none.
+        var platformText = entry?[MarketingPlatforms.SettingName] ?? root[MarketingPlatforms.SettingName];
+        paths[MarketingPlatforms.SettingName] = entry?[MarketingPlatforms.SettingName] is not null ? $"{entryPath}:{MarketingPlatforms.SettingName}" : $"LeadSync:{MarketingPlatforms.SettingName}";
+        var platform = MarketingPlatforms.TryParse(platformText, out var parsed) ? parsed : MarketingPlatformKind.HubSpot;
+        var marketo = Pick("Marketo", () => new MarketoOptions());
+        var sync = Pick("Sync", () => new SyncOptions());
+        var defaults = MarketingPlatforms.Defaults(platform);
         var model = new ConnectionModelOptions
         {
-            Scoring = Pick("Scoring", Domain.Scoring.ScoringOptions.CreateDefault),
-            Lifecycle = Pick("Lifecycle", Domain.Lifecycle.LifecycleOptions.CreateDefault),
-            Mappings = Pick("Mappings", () => new Domain.Mapping.FieldMappingOptions()),
+            Scoring = Pick("Scoring", () => defaults.Scoring),
+            Lifecycle = Pick("Lifecycle", () => defaults.Lifecycle),
+            Mappings = Pick("Mappings", () => defaults.Mappings),
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
-            Sync = Pick("Sync", () => new SyncOptions()),
+            Sync = sync,
         };
 
-        return new ConnectionSettings(
-            name,
-            Pick("HubSpot", () => new HubSpotOptions()),
-            Pick("Salesforce", () => new SalesforceOptions()),
-            model,
-            paths);
+        var hubSpot = Pick("HubSpot", () => new HubSpotOptions());
+        paths["Marketing"] = paths[MarketingPlatforms.Section(platform)];
+        return new ConnectionSettings(name, hubSpot, Pick("Salesforce", () => new SalesforceOptions()), model, paths)
+        {
+            MarketingPlatform = platform,
+            Marketo = marketo,
+        };
     }
 
     /// <summary>A key no setting has (a typo such as "Thresold") is an error, not a silently ignored line.</summary>

@@ -4,6 +4,7 @@ using LeadSync.Sandbox;
 using LeadSync.Sync.Engine;
 using LeadSync.Sync.Ports;
 using LeadSync.Worker.Cli;
+using LeadSync.Worker.Configuration;
 using LeadSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
@@ -11,11 +12,13 @@ using Serilog.Events;
 namespace LeadSync.Worker.Demo;
 
 /// <summary>What the demo prints at the end, in the stable form scripts read.</summary>
+/// <param name="MarketingCalls">Calls to the marketing platform, labelled by product (<c>hubspot_calls=</c>, <c>marketo_calls=</c>).</param>
 public sealed record DemoSummary(
-    int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long HubSpotCalls, long SalesforceCalls)
+    int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long MarketingCalls, long SalesforceCalls,
+    MarketingPlatformKind Marketing = MarketingPlatformKind.HubSpot)
 {
     public override string ToString() => FormattableString.Invariant(
-        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} hubspot_calls={HubSpotCalls} salesforce_calls={SalesforceCalls}");
+        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} {Marketing.ToString().ToLowerInvariant()}_calls={MarketingCalls} salesforce_calls={SalesforceCalls}");
 }
 
 /// <summary>
@@ -24,13 +27,14 @@ public sealed record DemoSummary(
 /// </summary>
 public sealed class DemoRunner(CommandIo io)
 {
-    public async Task<int> RunAsync(FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(
+        FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken, MarketingPlatformKind marketing = MarketingPlatformKind.HubSpot)
     {
         io.Out.WriteLine($"starting the sandbox (seed {seed}, {leads} leads)…");
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads }, ct: cancellationToken);
 
         DeleteState(statePath);
-        var overrides = SandboxOverrides(sandbox, statePath);
+        var overrides = SandboxOverrides(sandbox, statePath, marketing);
         var loaded = LeadSyncHostFactory.LoadOrReport(configFile, io.Error, overrides);
         if (loaded is null)
         {
@@ -48,7 +52,7 @@ public sealed class DemoRunner(CommandIo io)
 
         await store.MigrateAsync(cancellationToken);
 
-        io.Out.WriteLine($"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
+        io.Out.WriteLine($"LeadSync → {marketing} {(marketing == MarketingPlatformKind.Marketo ? sandbox.MarketoBaseUrl : sandbox.HubSpotBaseUrl)} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
 
         var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
         var latencies = new List<TimeSpan>();
@@ -118,12 +122,17 @@ public sealed class DemoRunner(CommandIo io)
         }
 
         var stats = sandbox.Stats;
-        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, stats.HubSpotCalls, stats.SalesforceCalls).ToString());
+        var marketingCalls = marketing == MarketingPlatformKind.Marketo ? stats.MarketoCalls : stats.HubSpotCalls;
+        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, marketingCalls, stats.SalesforceCalls, marketing).ToString());
         return ExitCodes.Success;
     }
 
-    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath) => new(StringComparer.Ordinal)
+    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath, MarketingPlatformKind marketing = MarketingPlatformKind.HubSpot) => new(StringComparer.Ordinal)
     {
+        [$"LeadSync:{MarketingPlatforms.SettingName}"] = marketing.ToString(),
+        ["LeadSync:Marketo:BaseUrl"] = sandbox.MarketoBaseUrl.ToString().TrimEnd('/'),
+        ["LeadSync:Marketo:ClientId"] = sandbox.MarketoClientId,
+        ["LeadSync:Marketo:ClientSecret"] = sandbox.MarketoClientSecret,
         ["LeadSync:HubSpot:BaseUrl"] = sandbox.HubSpotBaseUrl.ToString().TrimEnd('/'),
         ["LeadSync:HubSpot:AccessToken"] = sandbox.Options.HubSpotAccessToken,
         ["LeadSync:Salesforce:LoginUrl"] = sandbox.SalesforceLoginUrl.ToString().TrimEnd('/'),

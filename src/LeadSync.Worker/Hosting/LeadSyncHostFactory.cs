@@ -1,4 +1,3 @@
-using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.Domain.Planning;
@@ -91,7 +90,7 @@ public static class LeadSyncHostFactory
         {
             // The connectors own their vendors' field names; the names an admin chose live in the connection's rules.
             var model = connection.Model;
-            services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(model.Mappings.CrossReference.HubSpotProperty));
+            MarketingPlatforms.Register(services, connection);
             services.AddSalesforceConnector(
                 connection.Name,
                 connection.Salesforce,

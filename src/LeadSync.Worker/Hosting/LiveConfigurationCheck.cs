@@ -37,7 +37,7 @@ public static class LiveConfigurationCheck
             catch (ExternalApiException ex)
             {
                 problems.Add(new ConfigProblem(
-                    ex.System == SystemRole.Marketing ? paths["HubSpot"] : paths["Salesforce"],
+                    ex.System == SystemRole.Marketing ? paths["Marketing"] : paths["Salesforce"],
                     $"could not read the {ex.Product} metadata to check the rules: {ex.Message}",
                     "credentials and URLs that reach the live system"));
             }
