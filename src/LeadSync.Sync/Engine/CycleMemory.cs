@@ -7,7 +7,13 @@ namespace LeadSync.Sync.Engine;
 /// overlaid with it, so a batch sees what earlier batches of the same cycle decided — in a run and in a dry run alike,
 /// which is why a dry run predicts the run.
 /// </summary>
-internal sealed class CycleMemory
+/// <remarks>
+/// Only a dry run keeps the lead records: a run settles every batch's records in the store before the next batch is
+/// gathered, so the store already answers with them, and keeping a copy of every record a full sync settled (each with
+/// its two last-seen dictionaries, ~9 KB) grew the process by about 1 GB per 100,000 people and made every full GC mark
+/// all of it (issue 17). The ledger entries (handoffs only) and the lead keys in <see cref="Processed"/> stay in both.
+/// </remarks>
+internal sealed class CycleMemory(bool keepLeads)
 {
     private readonly Dictionary<string, LeadRecord> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LeadRecord> _byMarketingId = new(StringComparer.Ordinal);
@@ -22,6 +28,11 @@ internal sealed class CycleMemory
 
     public void Remember(IEnumerable<LeadRecord> records)
     {
+        if (!keepLeads)
+        {
+            return;
+        }
+
         foreach (var record in records)
         {
             if (_byKey.TryGetValue(record.LeadKey, out var old))

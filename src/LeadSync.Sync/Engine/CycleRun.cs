@@ -22,7 +22,7 @@ internal sealed partial class CycleRun
     private readonly IStateStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CycleMemory _memory = new();
+    private readonly CycleMemory _memory;
     private readonly LeadPlanner _planner;
     private readonly BatchGatherer _gatherer;
     private readonly WriteExecutor _executor;
@@ -52,6 +52,7 @@ internal sealed partial class CycleRun
         _time = time;
         _logger = logger;
         _planner = new LeadPlanner(connection.Model);
+        _memory = new CycleMemory(keepLeads: mode == CycleMode.DryRun);
         _gatherer = new BatchGatherer(connection, store, _memory, referenceData, _planner);
         _executor = new WriteExecutor(
             connection.Name,
