@@ -70,6 +70,9 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
     /// </summary>
     public CoreFieldNames CoreFields { get; }
 
+    /// <summary>With AMPSEA several prospects can share one email (facts §0.9): matching must not pick one of them.</summary>
+    public bool EmailsMayRepeat => true;
+
     public long CallCount => _state.Attempts;
 
     public long ThrottledCount => _state.Throttled;

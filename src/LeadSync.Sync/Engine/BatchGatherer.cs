@@ -131,6 +131,12 @@ internal sealed class BatchGatherer(
                 .Where(c => EmailMask.Normalize(c.Email) is not null)
                 .GroupBy(c => EmailMask.Normalize(c.Email)!, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        if (connection.Marketing.EmailsMayRepeat)
+        {
+            // Several marketing records with one email (the platform allows it): none of them is matched by that email.
+            await BlockSharedMarketingEmailsAsync(needEmail, side, emails, cancellationToken);
+            needEmail = needEmail.Where(p => p.Blocked is null).ToList();
+        }
 
         var crmEmails = emails.Where(marketingByEmail.ContainsKey).ToList();
         var crmByEmail = crmEmails.Count == 0
@@ -182,6 +188,30 @@ internal sealed class BatchGatherer(
             else if (pick.Id == person.Subject.Id)
             {
                 person.Attach(contact);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where marketing emails may repeat, reads every marketing record with the page's emails (the page's own included)
+    /// and quarantines each person whose email is shared by several, with their ids: LeadSync does not guess which one
+    /// is the CRM lead's. Linked people never get here (they matched by link), so a platform whose records mostly carry
+    /// the CRM's id pays for few of these reads.
+    /// </summary>
+    private async Task BlockSharedMarketingEmailsAsync(List<Candidate> needEmail, SystemRole side, List<string> emails, CancellationToken cancellationToken)
+    {
+        var found = await connection.Marketing.ReadByEmailsAsync(emails, Model.MarketingFields, cancellationToken);
+        var idsByEmail = found
+            .Concat(side == SystemRole.Marketing ? needEmail.Select(p => (MarketingPerson)p.Subject) : [])
+            .Where(c => EmailMask.Normalize(c.Email) is not null)
+            .GroupBy(c => EmailMask.Normalize(c.Email)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        foreach (var person in needEmail)
+        {
+            if (idsByEmail.TryGetValue(EmailMask.Normalize(person.Subject.Email)!, out var ids) && ids.Count > 1)
+            {
+                person.Block(new Blocked(side, person.Subject.Id, FormattableString.Invariant(
+                    $"ambiguous match: {ids.Count} marketing records share this email ({string.Join(", ", ids)}); LeadSync does not guess — merge them, or let the CRM's id link one of them")));
             }
         }
     }
