@@ -30,7 +30,9 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
         [PardotFields.Id, PardotFields.Email, PardotFields.FirstName, PardotFields.LastName, PardotFields.Company, PardotFields.Source,
          PardotFields.SalesforceId, PardotFields.UpdatedAt];
 
-    private static readonly string[] ActivityFields = ["id", "type", "prospectId", "emailId", "fileId", "createdAt"];
+    private static readonly string[] ActivityFields = ["id", "type", "prospectId", "emailId", "fileId", "formId", "details", "createdAt"];
+
+    private const string LastActivityAt = "lastActivityAt";
 
     private readonly string _connection;
     private readonly Func<IPardotApi> _api;
@@ -169,9 +171,10 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
                 {
                     people.Add(person);
                     var id = long.TryParse(person.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-                    if (last is null || person.ModifiedAt > last.Value.At || (person.ModifiedAt == last.Value.At && id > last.Value.Id))
+                    var updatedAt = ParseTimestamp(Text(value, PardotFields.UpdatedAt)) ?? DateTimeOffset.UnixEpoch;
+                    if (last is null || updatedAt > last.Value.At || (updatedAt == last.Value.At && id > last.Value.Id))
                     {
-                        last = (person.ModifiedAt, id);
+                        last = (updatedAt, id);
                     }
                 }
             }
@@ -216,7 +219,38 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
                 continue;
             }
 
+            break;
+        }
+
+        if (_options.ActivitySignals.Count == 0)
+        {
             yield break;
+        }
+
+        // New visitor activity need not move a prospect's updatedAt (not documented either way: T), so the prospects
+        // active since the cursor are read as well, through the documented lastActivityAt filter.
+        var activityQuery = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["fields"] = fieldList,
+            ["lastActivityAtAfterOrEqualTo"] = Timestamp(Floor(start < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : start)),
+            ["orderBy"] = "id",
+            ["limit"] = Limit,
+        };
+        while (true)
+        {
+            var page = await QueryAsync("prospect query by activity", (api, ct) => api.QueryProspectsAsync(activityQuery, ct), cancellationToken);
+            var batch = SortForCursor(page.Values.Select(ToPerson).OfType<MarketingPerson>().Where(p => yielded.Add(p.Id)));
+            if (batch.Count > 0)
+            {
+                yield return await WithActivitiesAsync(batch, cancellationToken);
+            }
+
+            if (string.IsNullOrEmpty(page.NextPageToken))
+            {
+                yield break;
+            }
+
+            activityQuery = new Dictionary<string, string>(StringComparer.Ordinal) { ["fields"] = fieldList, ["nextPageToken"] = page.NextPageToken };
         }
     }
 
@@ -324,7 +358,9 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
                 {
                     if (Int(activity, "type") is not { } type || !signal.Types.Contains(type)
                         || (signal.RequireEmailId && Int(activity, "emailId") is null)
-                        || (signal.RequireFileId && Int(activity, "fileId") is null))
+                        || (signal.RequireFileId && Int(activity, "fileId") is null)
+                        || (signal.FormIds.Count > 0 && (Int(activity, "formId") is not { } form || !signal.FormIds.Contains(form)))
+                        || (signal.DetailsContains is { } text && Text(activity, "details")?.Contains(text, StringComparison.OrdinalIgnoreCase) != true))
                     {
                         continue;
                     }
@@ -657,7 +693,7 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
         var list = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in TypedFields
-            .Concat(new[] { _schema.StatusField, _schema.ScoreField, _schema.GradeField }.OfType<string>())
+            .Concat(new[] { _schema.StatusField, _schema.ScoreField, _schema.GradeField, _options.ActivitySignals.Count > 0 ? LastActivityAt : null }.OfType<string>())
             .Concat(requested.Select(f => f.Trim()).Where(f => f.Length > 0 && !signalFields.Contains(f))))
         {
             if (seen.Add(name))
@@ -694,6 +730,12 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
         }
 
         var modified = ParseTimestamp(Text(value, PardotFields.UpdatedAt)) ?? DateTimeOffset.UnixEpoch;
+        if (_options.ActivitySignals.Count > 0 && ParseTimestamp(Text(value, LastActivityAt)) is { } active && active > modified)
+        {
+            // The activity counts are part of the person as LeadSync sees them: new activity is a change.
+            modified = active;
+        }
+
         var now = _time.GetUtcNow();
         if (_written.TryGetValue(id, out var written))
         {

@@ -25,6 +25,12 @@ public sealed class ActivitySignalOptions
 
     /// <summary>Only activities that carry a file id count (a file download).</summary>
     public bool RequireFileId { get; set; }
+
+    /// <summary>Only activities on these forms count (a demo request is a success on the demo form); empty = any.</summary>
+    public List<int> FormIds { get; set; } = [];
+
+    /// <summary>Only activities whose <c>details</c> contain this text count (e.g. "pricing" for page views); null = any.</summary>
+    public string? DetailsContains { get; set; }
 }
 
 /// <summary>One Account Engagement business unit. Bound from <c>LeadSync:Pardot</c>; checked by <see cref="PardotOptionsValidator"/>.</summary>

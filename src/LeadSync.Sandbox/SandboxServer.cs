@@ -1,5 +1,6 @@
 using System.Net;
 using LeadSync.Sandbox.HubSpot;
+using LeadSync.Sandbox.Pardot;
 using LeadSync.Sandbox.Salesforce;
 using LeadSync.Sandbox.Seeding;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadSync.Sandbox;
 
 /// <summary>
-/// Stateful fakes of HubSpot CRM v3 (under /crm) and Salesforce REST (under /services) on one local port.
+/// Stateful fakes of HubSpot CRM v3 (under /crm), Salesforce REST (under /services) and Account Engagement v5
+/// (under /api/v5, authenticated by the fake Salesforce org's tokens) on one local port.
 /// </summary>
 /// <remarks>
 /// A real Kestrel server on 127.0.0.1 rather than WireMock callbacks: connectors, demo and benchmarks then go
@@ -24,17 +26,21 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     public const string HubSpotSystem = "hubspot";
     public const string SalesforceSystem = "salesforce";
+    public const string PardotSystem = "pardot";
 
     private readonly WebApplication _app;
     private readonly StatsCounters _stats;
     private readonly FaultInjector _faults;
     private readonly SalesforceApi _salesforceApi;
+    private readonly PardotApi _pardotApi;
     private readonly TimeProvider _time;
     private int _disposed;
 
     private SandboxServer(WebApplication app, SandboxOptions options, TimeProvider time, StatsCounters stats, FaultInjector faults,
-        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Uri baseUrl)
+        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, PardotStore pardot, PardotApi pardotApi, Uri baseUrl)
     {
+        Pardot = pardot;
+        _pardotApi = pardotApi;
         _app = app;
         Options = options;
         _time = time;
@@ -66,6 +72,20 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SalesforceStore Salesforce { get; }
 
+    /// <summary>The fake Account Engagement business unit, seeded from the same world.</summary>
+    public PardotStore Pardot { get; }
+
+    /// <summary>Account Engagement's API host for the connector (the same local base).</summary>
+    public Uri PardotBaseUrl => BaseUrl;
+
+    public string PardotBusinessUnitId => Options.PardotBusinessUnitId;
+
+    /// <summary>The most Account Engagement requests that were in flight at once.</summary>
+    public int PardotPeakInFlight => _pardotApi.PeakInFlight;
+
+    /// <summary>Every token the fake Salesforce org issued stops working (Account Engagement then answers 184 too).</summary>
+    public void ExpireSalesforceTokens() => _salesforceApi.ExpireAllTokens();
+
     public SandboxStats Stats => _stats.Snapshot();
 
     /// <summary>Salesforce API requests counted today (what Sforce-Limit-Info reports).</summary>
@@ -83,9 +103,12 @@ public sealed class SandboxServer : IAsyncDisposable
         var hubSpot = new HubSpotStore(time, options.SearchIndexLag);
         var salesforce = new SalesforceStore(time, options.Seed);
         SeedGenerator.Seed(hubSpot, salesforce, options, time.GetUtcNow());
+        var pardot = new PardotStore(time, options.PardotReadCacheLag);
+        PardotWorld.Seed(pardot, hubSpot, salesforce, options, time.GetUtcNow());
 
         var hubSpotApi = new HubSpotApi(hubSpot, options, stats, faults, time);
         var salesforceApi = new SalesforceApi(salesforce, options, stats, faults, time);
+        var pardotApi = new PardotApi(pardot, options, stats, faults, time, salesforceApi.IsIssued);
 
         // The empty builder reads no appsettings/environment, so a host's own Kestrel or URL settings cannot leak in.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -102,6 +125,8 @@ public sealed class SandboxServer : IAsyncDisposable
                     await hubSpotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/services"))
                     await salesforceApi.HandleAsync(context);
+                else if (path.StartsWithSegments("/api/v5"))
+                    await pardotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/_sandbox"))
                     await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time);
                 else
@@ -119,7 +144,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
         salesforceApi.BaseUrl = address.TrimEnd('/');
-        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, baseUrl);
+        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, pardot, pardotApi, baseUrl);
     }
 
     public void ResetStats() => _stats.Reset();
@@ -170,6 +195,7 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         WorldSimulator.Simulate(HubSpot, Salesforce, percent, seed, _time.GetUtcNow());
+        PardotWorld.Simulate(Pardot, percent, seed, _time.GetUtcNow());
     }
 
     public async ValueTask DisposeAsync()
@@ -184,6 +210,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         HubSpotSystem => HubSpotSystem,
         SalesforceSystem => SalesforceSystem,
-        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\" or \"{SalesforceSystem}\".", nameof(system)),
+        PardotSystem => PardotSystem,
+        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\", \"{SalesforceSystem}\" or \"{PardotSystem}\".", nameof(system)),
     };
 }
