@@ -56,6 +56,15 @@ public sealed class PardotOptions
     /// </summary>
     public SalesforceOptions? Credentials { get; set; }
 
+    /// <summary>Prospect field holding the lead status LeadSync maps (usually a custom field); null = status not written.</summary>
+    public string? StatusField { get; set; }
+
+    /// <summary>Prospect field the unified score is written to (a custom field; <c>score</c> only if Pardot scoring is off); null = not written.</summary>
+    public string? ScoreField { get; set; }
+
+    /// <summary>Prospect field the fit grade is written to (a custom field: <c>grade</c> is profile-driven); null = not written.</summary>
+    public string? GradeField { get; set; }
+
     public PardotEdition Edition { get; set; } = PardotEdition.Growth;
 
     /// <summary>Daily call allowance; null takes the edition's (Growth 25,000, Plus 50,000, Advanced and Premium 100,000).</summary>

@@ -35,6 +35,20 @@ public static class PardotOptionsValidator
             problems.AddRange(SalesforceOptionsValidator.Validate(credentials, $"{path}:{nameof(o.Credentials)}"));
         }
 
+        var typed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, key) in new[] { (o.StatusField, nameof(o.StatusField)), (o.ScoreField, nameof(o.ScoreField)), (o.GradeField, nameof(o.GradeField)) })
+        {
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (!IsFieldName(name) || (PardotFields.Standard.TryGetValue(name, out var field) && !field.Writable) || !typed.Add(name))
+            {
+                Add(key, $"'{name}' is not a writable prospect field of its own", "a writable field, usually a custom field such as LeadSync_Score__c, different for status, score and grade (grade and the salesforce* fields are read-only)");
+            }
+        }
+
         if (o.DailyCallLimit is <= 0)
         {
             Add(nameof(o.DailyCallLimit), $"{o.DailyCallLimit} is not positive", "the account's daily call allowance, or empty for the edition's");

@@ -16,15 +16,16 @@ public static class DemoCommand
         var leads = LeadsOption();
         var cycles = Bounded("--cycles", "Number of sync cycles (the world moves between them)", 3, 1, 100);
         var seed = SeedOption();
+        var marketing = new Option<DemoMarketing>("--marketing") { Description = "The marketing platform the demo runs against: hubspot or pardot", DefaultValueFactory = _ => DemoMarketing.HubSpot };
         var state = new Option<string>("--state") { Description = "SQLite state file (recreated on every demo)", DefaultValueFactory = _ => Path.Combine("demo-state", "leadsync-demo.db") };
         var command = new Command(
             "demo",
-            "Start the sandbox of both APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7")
+            "Start the sandbox of both APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing pardot")
         {
-            leads, cycles, seed, state,
+            leads, cycles, seed, state, marketing,
         };
         command.SetAction((parse, ct) => new DemoRunner(io).RunAsync(
-            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct));
+            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct, parse.GetValue(marketing)));
         return command;
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -21,6 +22,8 @@ public static class ConfigurationShape
     private static readonly Dictionary<string, Type> ConnectionSections = new(StringComparer.OrdinalIgnoreCase)
     {
         ["HubSpot"] = typeof(HubSpotOptions),
+        ["Pardot"] = typeof(PardotOptions),
+        ["MarketingPlatform"] = typeof(MarketingPlatformKind),
         ["Salesforce"] = typeof(SalesforceOptions),
         ["Scoring"] = typeof(Domain.Scoring.ScoringOptions),
         ["Lifecycle"] = typeof(Domain.Lifecycle.LifecycleOptions),

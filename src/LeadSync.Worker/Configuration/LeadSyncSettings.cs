@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -7,13 +8,25 @@ using Microsoft.Extensions.Configuration;
 
 namespace LeadSync.Worker.Configuration;
 
-/// <summary>One HubSpot-portal/Salesforce-org pair as configured, with the JSON path its sections came from.</summary>
+/// <summary>Which product plays the marketing platform of a connection (<c>MarketingPlatform</c>, default HubSpot).</summary>
+public enum MarketingPlatformKind
+{
+    HubSpot,
+    Pardot,
+}
+
+/// <summary>
+/// One marketing-platform/Salesforce-org pair as configured, with the JSON path its sections came from. Only the section
+/// of the chosen <see cref="MarketingPlatform"/> is validated and used.
+/// </summary>
 public sealed record ConnectionSettings(
     string Name,
     HubSpotOptions HubSpot,
     SalesforceOptions Salesforce,
     ConnectionModelOptions Model,
-    IReadOnlyDictionary<string, string> SectionPaths);
+    IReadOnlyDictionary<string, string> SectionPaths,
+    MarketingPlatformKind MarketingPlatform = MarketingPlatformKind.HubSpot,
+    PardotOptions? Pardot = null);
 
 /// <summary>Where the worker serves /health and /metrics (section <c>LeadSync:Health</c>).</summary>
 public sealed class HealthOptions
@@ -114,7 +127,16 @@ public sealed class LeadSyncSettings
                 problems.Add(new ConfigProblem(connection.SectionPaths["Name"], $"connection name '{connection.Name}' is not usable as a key", "letters, digits, '-' and '_'"));
             }
 
-            problems.AddRange(HubSpotOptionsValidator.Validate(connection.HubSpot, connection.SectionPaths["HubSpot"]));
+            switch (connection.MarketingPlatform)
+            {
+                case MarketingPlatformKind.Pardot:
+                    problems.AddRange(PardotOptionsValidator.Validate(connection.Pardot ?? new PardotOptions(), connection.SectionPaths["Pardot"]));
+                    break;
+                default:
+                    problems.AddRange(HubSpotOptionsValidator.Validate(connection.HubSpot, connection.SectionPaths["HubSpot"]));
+                    break;
+            }
+
             problems.AddRange(SalesforceOptionsValidator.Validate(connection.Salesforce, connection.SectionPaths["Salesforce"]));
             problems.AddRange(ConnectionModel.Validate(connection.Model, connection.SectionPaths));
         }
@@ -139,11 +161,20 @@ public sealed class LeadSyncSettings
             return Section(root, section, fallback);
         }
 
+        // A scalar, per connection or for all: the connection's value wins. The Marketo work adds its own value here.
+        var platformText = entry?["MarketingPlatform"] ?? root["MarketingPlatform"];
+        paths["MarketingPlatform"] = entry?["MarketingPlatform"] is not null ? $"{entryPath}:MarketingPlatform" : "LeadSync:MarketingPlatform";
+        var platform = Enum.TryParse<MarketingPlatformKind>(platformText, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : MarketingPlatformKind.HubSpot; // unreadable values are reported by ConfigurationShape before binding
+        var pardot = platform == MarketingPlatformKind.Pardot;
+
+        // The built-in rules name HubSpot's properties: a Pardot connection without its own sections gets Pardot's.
         var model = new ConnectionModelOptions
         {
-            Scoring = Pick("Scoring", Domain.Scoring.ScoringOptions.CreateDefault),
-            Lifecycle = Pick("Lifecycle", Domain.Lifecycle.LifecycleOptions.CreateDefault),
-            Mappings = Pick("Mappings", () => new Domain.Mapping.FieldMappingOptions()),
+            Scoring = Pick<Domain.Scoring.ScoringOptions>("Scoring", pardot ? PardotDefaults.Scoring : Domain.Scoring.ScoringOptions.CreateDefault),
+            Lifecycle = Pick<Domain.Lifecycle.LifecycleOptions>("Lifecycle", pardot ? PardotDefaults.Lifecycle : Domain.Lifecycle.LifecycleOptions.CreateDefault),
+            Mappings = Pick<Domain.Mapping.FieldMappingOptions>("Mappings", pardot ? PardotDefaults.Mappings : () => new Domain.Mapping.FieldMappingOptions()),
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
             Sync = Pick("Sync", () => new SyncOptions()),
@@ -154,7 +185,9 @@ public sealed class LeadSyncSettings
             Pick("HubSpot", () => new HubSpotOptions()),
             Pick("Salesforce", () => new SalesforceOptions()),
             model,
-            paths);
+            paths,
+            platform,
+            pardot ? PardotDefaults.WithDefaultSignals(Pick("Pardot", () => new PardotOptions())) : null);
     }
 
     /// <summary>A key no setting has (a typo such as "Thresold") is an error, not a silently ignored line.</summary>

@@ -11,11 +11,19 @@ using Serilog.Events;
 namespace LeadSync.Worker.Demo;
 
 /// <summary>What the demo prints at the end, in the stable form scripts read.</summary>
+/// <param name="MarketingProduct">Labels the marketing platform's calls: <c>hubspot_calls=</c>, <c>pardot_calls=</c>.</param>
 public sealed record DemoSummary(
-    int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long HubSpotCalls, long SalesforceCalls)
+    int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long MarketingCalls, long SalesforceCalls, string MarketingProduct = "hubspot")
 {
     public override string ToString() => FormattableString.Invariant(
-        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} hubspot_calls={HubSpotCalls} salesforce_calls={SalesforceCalls}");
+        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} {MarketingProduct}_calls={MarketingCalls} salesforce_calls={SalesforceCalls}");
+}
+
+/// <summary>Which fake marketing platform the demo points LeadSync at.</summary>
+public enum DemoMarketing
+{
+    HubSpot,
+    Pardot,
 }
 
 /// <summary>
@@ -24,13 +32,19 @@ public sealed record DemoSummary(
 /// </summary>
 public sealed class DemoRunner(CommandIo io)
 {
-    public async Task<int> RunAsync(FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(
+        FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken, DemoMarketing marketing = DemoMarketing.HubSpot)
     {
         io.Out.WriteLine($"starting the sandbox (seed {seed}, {leads} leads)…");
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads }, ct: cancellationToken);
+
+        // The demo's cycles follow each other within seconds: Account Engagement's read cache (up to a minute behind
+        // writes) would hide the moving world from every cycle after the first, so the demo's fake serves fresh reads.
+        // The cache lag itself is exercised by the sandbox's and the connector's tests.
+        var sandboxOptions = new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads, PardotReadCacheLag = TimeSpan.Zero };
+        await using var sandbox = await SandboxServer.StartAsync(sandboxOptions, ct: cancellationToken);
 
         DeleteState(statePath);
-        var overrides = SandboxOverrides(sandbox, statePath);
+        var overrides = SandboxOverrides(sandbox, statePath, marketing);
         var loaded = LeadSyncHostFactory.LoadOrReport(configFile, io.Error, overrides);
         if (loaded is null)
         {
@@ -48,7 +62,9 @@ public sealed class DemoRunner(CommandIo io)
 
         await store.MigrateAsync(cancellationToken);
 
-        io.Out.WriteLine($"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
+        io.Out.WriteLine(marketing == DemoMarketing.Pardot
+            ? $"LeadSync → Pardot {sandbox.PardotBaseUrl} (business unit {sandbox.PardotBusinessUnitId}) and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}"
+            : $"LeadSync → HubSpot {sandbox.HubSpotBaseUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
 
         var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
         var latencies = new List<TimeSpan>();
@@ -118,8 +134,33 @@ public sealed class DemoRunner(CommandIo io)
         }
 
         var stats = sandbox.Stats;
-        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, stats.HubSpotCalls, stats.SalesforceCalls).ToString());
+        io.Out.WriteLine(new DemoSummary(
+            known, scored, statusChanges, stageChanges, assigned, quarantine.Count,
+            marketing == DemoMarketing.Pardot ? stats.PardotCalls : stats.HubSpotCalls,
+            stats.SalesforceCalls,
+            marketing == DemoMarketing.Pardot ? "pardot" : "hubspot").ToString());
         return ExitCodes.Success;
+    }
+
+    /// <summary>The sandbox's endpoints and credentials, for HubSpot or (with <paramref name="marketing"/>) Pardot.</summary>
+    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath, DemoMarketing marketing = DemoMarketing.HubSpot)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var overrides = SandboxOverrides(sandbox, statePath);
+        if (marketing == DemoMarketing.Pardot)
+        {
+            overrides["LeadSync:MarketingPlatform"] = "Pardot";
+            overrides["LeadSync:Pardot:BaseUrl"] = sandbox.PardotBaseUrl.ToString().TrimEnd('/');
+            overrides["LeadSync:Pardot:BusinessUnitId"] = sandbox.PardotBusinessUnitId;
+            overrides["LeadSync:Pardot:StatusField"] = "Lead_Status__c";
+            overrides["LeadSync:Pardot:ScoreField"] = "LeadSync_Score__c";
+            overrides["LeadSync:Pardot:GradeField"] = "LeadSync_Grade__c";
+            overrides["LeadSync:Pardot:CustomFields:0"] = "Lead_Status__c";
+            overrides["LeadSync:Pardot:CustomFields:1"] = "LeadSync_Score__c";
+            overrides["LeadSync:Pardot:CustomFields:2"] = "LeadSync_Grade__c";
+        }
+
+        return overrides;
     }
 
     public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath) => new(StringComparer.Ordinal)

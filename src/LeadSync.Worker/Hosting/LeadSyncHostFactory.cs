@@ -1,4 +1,5 @@
 using LeadSync.Connectors.HubSpot;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.Domain.Planning;
@@ -91,7 +92,17 @@ public static class LeadSyncHostFactory
         {
             // The connectors own their vendors' field names; the names an admin chose live in the connection's rules.
             var model = connection.Model;
-            services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(model.Mappings.CrossReference.HubSpotProperty));
+            switch (connection.MarketingPlatform)
+            {
+                case MarketingPlatformKind.Pardot:
+                    var pardot = connection.Pardot ?? new PardotOptions();
+                    services.AddPardotConnector(connection.Name, pardot, new PardotProspectSchema(pardot.StatusField, pardot.ScoreField, pardot.GradeField));
+                    break;
+                default:
+                    services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(model.Mappings.CrossReference.HubSpotProperty));
+                    break;
+            }
+
             services.AddSalesforceConnector(
                 connection.Name,
                 connection.Salesforce,
