@@ -61,14 +61,16 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
         _state = state;
         _time = time;
         _logger = logger;
-        CoreFields = new CoreFieldNames(schema.StatusField, null, null, schema.ScoreField, schema.GradeField, PardotFields.SalesforceId);
+        // No cross-reference either: salesforceId is read (it is the link) but written only by the native connector.
+        CoreFields = new CoreFieldNames(schema.StatusField, null, null, schema.ScoreField, schema.GradeField, null);
     }
 
     public string SystemName => Product;
 
     /// <summary>
-    /// The schema's status, score and grade fields and <c>salesforceId</c> as the cross-reference. No stage (lifecycle
-    /// stages are computed by Account Engagement) and no owner: assignment belongs to Salesforce.
+    /// The schema's status, score and grade fields. No stage (lifecycle stages are computed by Account Engagement), no
+    /// owner (assignment belongs to Salesforce) and no cross-reference LeadSync writes (salesforceId is the native
+    /// connector's; the connector reads it as the link).
     /// </summary>
     public CoreFieldNames CoreFields { get; }
 

@@ -63,6 +63,10 @@ internal sealed class BatchGatherer(
 
         await RekeyByCounterpartRecordAsync(people, side, other, cancellationToken);
         people = people.Where(p => p.Keep).ToList();
+        foreach (var person in people)
+        {
+            person.KeepSettledMarketingValues();
+        }
         if (people.Count == 0)
         {
             return new GatheredBatch(null, echoes);
@@ -405,6 +409,39 @@ internal sealed class BatchGatherer(
         }
 
         public void Block(Blocked blocked) => Blocked ??= blocked;
+
+        /// <summary>
+        /// A marketing counterpart read by id that is not newer than what LeadSync settled has nothing new on it. A
+        /// platform that serves reads from a cache (Account Engagement, up to a minute behind) can still hand back the
+        /// version from before LeadSync's own write: what the record holds is what LeadSync remembers (its write
+        /// included), so those values stand in for the cached ones and the stale read is not taken for a person's edit.
+        /// </summary>
+        public void KeepSettledMarketingValues()
+        {
+            if (Marketing is not { } contact || ReferenceEquals(contact, Subject) || Record is not { } record
+                || !AlreadySettled(record.LastSeenMarketing, contact.ModifiedAt))
+            {
+                return;
+            }
+
+            var seen = record.LastSeenMarketing;
+            var fields = new Dictionary<string, string?>(contact.Fields, StringComparer.Ordinal);
+            foreach (var (field, value) in seen)
+            {
+                if (!field.StartsWith('_'))
+                {
+                    fields[field] = value;
+                }
+            }
+
+            Marketing = contact with
+            {
+                Fields = fields,
+                LeadStatus = seen.TryGetValue(SeenKeys.Status, out var status) ? status : contact.LeadStatus,
+                LifecycleStage = seen.TryGetValue(SeenKeys.Stage, out var stage) ? stage : contact.LifecycleStage,
+                OwnerId = seen.TryGetValue(SeenKeys.Owner, out var owner) ? owner : contact.OwnerId,
+            };
+        }
 
         public void Rekey(LeadRecord record)
         {

@@ -31,7 +31,7 @@ public static class MetadataCheck
     {
         var problems = new List<ConfigProblem>();
         problems.AddRange(FieldMappingOptionsValidator.ValidateAgainstMetadata(
-            model.Mappings, Info(marketing), Info(crm), sectionPaths["Mappings"]));
+            model.Mappings, Info(marketing), Info(crm), sectionPaths["Mappings"], marketingCrossReferenceWritten: marketingCore.CrossReference is not null));
 
         var marketingByName = marketing.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var crmByName = crm.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
