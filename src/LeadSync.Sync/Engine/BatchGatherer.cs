@@ -63,9 +63,13 @@ internal sealed class BatchGatherer(
 
         await RekeyByCounterpartRecordAsync(people, side, other, cancellationToken);
         people = people.Where(p => p.Keep).ToList();
-        foreach (var person in people)
+        if (!decideEvenIfSettled)
         {
-            person.KeepSettledMarketingValues();
+            // A retry or a reconciliation asks for the values as they are, so it reads past this.
+            foreach (var person in people)
+            {
+                person.KeepSettledMarketingValues();
+            }
         }
         if (people.Count == 0)
         {
