@@ -47,6 +47,21 @@ public sealed class SandboxOptions
     /// <summary>Default SOQL page size when no Sforce-Query-Options header is sent.</summary>
     public int SalesforceQueryBatchSize { get; set; } = 2000;
 
+    /// <summary>The fake Account Engagement business unit (the Pardot-Business-Unit-Id it accepts).</summary>
+    public string PardotBusinessUnitId { get; set; } = "0Uv5g000000SBX1CAG";
+
+    /// <summary>How far Account Engagement reads lag writes (v5 serves reads from a cache up to about a minute behind).</summary>
+    public TimeSpan PardotReadCacheLag { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Requests in flight per business unit before a sixth is refused with code 66; 0 disables.</summary>
+    public int PardotMaxConcurrentRequests { get; set; } = 5;
+
+    /// <summary>Account Engagement calls per UTC day before code 122 (Growth edition: 25,000); 0 disables.</summary>
+    public long PardotDailyLimit { get; set; } = 25_000;
+
+    /// <summary>Records one nextPageToken sequence serves before it stops with warning 203 (documented: 100,000).</summary>
+    public int PardotTokenSequenceCap { get; set; } = 100_000;
+
     /// <summary>How long a HubSpot write takes to become visible to search (eventual consistency).</summary>
     public TimeSpan SearchIndexLag { get; set; } = TimeSpan.Zero;
 

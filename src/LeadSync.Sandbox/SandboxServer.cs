@@ -1,6 +1,7 @@
 using System.Net;
 using LeadSync.Sandbox.HubSpot;
 using LeadSync.Sandbox.Marketo;
+using LeadSync.Sandbox.Pardot;
 using LeadSync.Sandbox.Salesforce;
 using LeadSync.Sandbox.Seeding;
 using Microsoft.AspNetCore.Builder;
@@ -13,8 +14,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadSync.Sandbox;
 
 /// <summary>
-/// Stateful fakes of HubSpot CRM v3 (under /crm), Salesforce REST (under /services) and Marketo Engage (under
-/// /identity and /rest) on one local port.
+/// Stateful fakes of HubSpot CRM v3 (under /crm), Salesforce REST (under /services), Marketo Engage (under
+/// /identity and /rest) and Account Engagement v5 (under /api/v5, authenticated by the fake Salesforce org's tokens)
+/// on one local port.
 /// </summary>
 /// <remarks>
 /// A real Kestrel server on 127.0.0.1 rather than WireMock callbacks: connectors, demo and benchmarks then go
@@ -27,6 +29,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public const string HubSpotSystem = "hubspot";
     public const string SalesforceSystem = "salesforce";
     public const string MarketoSystem = "marketo";
+    public const string PardotSystem = "pardot";
 
     private readonly WebApplication _app;
     private readonly StatsCounters _stats;
@@ -34,14 +37,18 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly SalesforceApi _salesforceApi;
     private readonly MarketoApi _marketoApi;
     private readonly Lazy<MarketoStore> _marketo;
+    private readonly PardotApi _pardotApi;
     private readonly TimeProvider _time;
     private int _disposed;
 
     private SandboxServer(WebApplication app, SandboxOptions options, TimeProvider time, StatsCounters stats, FaultInjector faults,
-        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Lazy<MarketoStore> marketo, MarketoApi marketoApi, Uri baseUrl)
+        HubSpotStore hubSpot, SalesforceStore salesforce, SalesforceApi salesforceApi, Lazy<MarketoStore> marketo, MarketoApi marketoApi,
+        PardotStore pardot, PardotApi pardotApi, Uri baseUrl)
     {
         _marketo = marketo;
         _marketoApi = marketoApi;
+        Pardot = pardot;
+        _pardotApi = pardotApi;
         _app = app;
         Options = options;
         _time = time;
@@ -89,6 +96,20 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public SalesforceStore Salesforce { get; }
 
+    /// <summary>The fake Account Engagement business unit, seeded from the same world.</summary>
+    public PardotStore Pardot { get; }
+
+    /// <summary>Account Engagement's API host for the connector (the same local base).</summary>
+    public Uri PardotBaseUrl => BaseUrl;
+
+    public string PardotBusinessUnitId => Options.PardotBusinessUnitId;
+
+    /// <summary>The most Account Engagement requests that were in flight at once.</summary>
+    public int PardotPeakInFlight => _pardotApi.PeakInFlight;
+
+    /// <summary>Every token the fake Salesforce org issued stops working (Account Engagement then answers 184 too).</summary>
+    public void ExpireSalesforceTokens() => _salesforceApi.ExpireAllTokens();
+
     public SandboxStats Stats => _stats.Snapshot();
 
     /// <summary>Salesforce API requests counted today (what Sforce-Limit-Info reports).</summary>
@@ -106,6 +127,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var hubSpot = new HubSpotStore(time, options.SearchIndexLag);
         var salesforce = new SalesforceStore(time, options.Seed);
         SeedGenerator.Seed(hubSpot, salesforce, options, time.GetUtcNow());
+        var pardot = new PardotStore(time, options.PardotReadCacheLag);
+        PardotWorld.Seed(pardot, hubSpot, salesforce, options, time.GetUtcNow());
 
         var hubSpotApi = new HubSpotApi(hubSpot, options, stats, faults, time);
         var salesforceApi = new SalesforceApi(salesforce, options, stats, faults, time);
@@ -116,6 +139,7 @@ public sealed class SandboxServer : IAsyncDisposable
             return store;
         }, LazyThreadSafetyMode.ExecutionAndPublication);
         var marketoApi = new MarketoApi(() => marketo.Value, options, stats, faults, time);
+        var pardotApi = new PardotApi(pardot, options, stats, faults, time, salesforceApi.IsIssued);
 
         // The empty builder reads no appsettings/environment, so a host's own Kestrel or URL settings cannot leak in.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -136,6 +160,8 @@ public sealed class SandboxServer : IAsyncDisposable
                     await salesforceApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/rest") || path.StartsWithSegments("/identity"))
                     await marketoApi.HandleAsync(context);
+                else if (path.StartsWithSegments("/api/v5"))
+                    await pardotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/_sandbox"))
                     await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time);
                 else
@@ -153,7 +179,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.TrimEnd('/') + "/");
         salesforceApi.BaseUrl = address.TrimEnd('/');
-        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, marketo, marketoApi, baseUrl);
+        return new SandboxServer(app, options, time, stats, faults, hubSpot, salesforce, salesforceApi, marketo, marketoApi, pardot, pardotApi, baseUrl);
     }
 
     public void ResetStats() => _stats.Reset();
@@ -220,6 +246,7 @@ public sealed class SandboxServer : IAsyncDisposable
         WorldSimulator.Simulate(HubSpot, Salesforce, percent, seed, _time.GetUtcNow());
         if (_marketo.IsValueCreated)
             MarketoWorld.Simulate(_marketo.Value, percent, seed, _time.GetUtcNow());
+        PardotWorld.Simulate(Pardot, percent, seed, _time.GetUtcNow());
     }
 
     public async ValueTask DisposeAsync()
@@ -235,6 +262,7 @@ public sealed class SandboxServer : IAsyncDisposable
         HubSpotSystem => HubSpotSystem,
         SalesforceSystem => SalesforceSystem,
         MarketoSystem => MarketoSystem,
-        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\", \"{SalesforceSystem}\" or \"{MarketoSystem}\".", nameof(system)),
+        PardotSystem => PardotSystem,
+        _ => throw new ArgumentException($"Unknown system '{system}': use \"{HubSpotSystem}\", \"{SalesforceSystem}\", \"{MarketoSystem}\" or \"{PardotSystem}\".", nameof(system)),
     };
 }

@@ -9,6 +9,8 @@ public sealed record SandboxStats(
     long SalesforceQueryCalls,
     long SalesforceWrites,
     long TasksCreated,
+    long PardotCalls,
+    long PardotWrites,
     long Http429s,
     long Http5xxs,
     long Http401s,
@@ -31,6 +33,8 @@ internal sealed class StatsCounters
     public long SalesforceQueryCalls;
     public long SalesforceWrites;
     public long TasksCreated;
+    public long PardotCalls;
+    public long PardotWrites;
     public long Http429s;
     public long Http5xxs;
     public long Http401s;
@@ -77,6 +81,8 @@ internal sealed class StatsCounters
         Interlocked.Read(ref SalesforceQueryCalls),
         Interlocked.Read(ref SalesforceWrites),
         Interlocked.Read(ref TasksCreated),
+        Interlocked.Read(ref PardotCalls),
+        Interlocked.Read(ref PardotWrites),
         Interlocked.Read(ref Http429s),
         Interlocked.Read(ref Http5xxs),
         Interlocked.Read(ref Http401s),
@@ -102,6 +108,8 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref SalesforceQueryCalls, 0);
         Interlocked.Exchange(ref SalesforceWrites, 0);
         Interlocked.Exchange(ref TasksCreated, 0);
+        Interlocked.Exchange(ref PardotCalls, 0);
+        Interlocked.Exchange(ref PardotWrites, 0);
         Interlocked.Exchange(ref Http429s, 0);
         Interlocked.Exchange(ref Http5xxs, 0);
         Interlocked.Exchange(ref Http401s, 0);

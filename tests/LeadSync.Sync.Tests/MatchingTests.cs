@@ -163,4 +163,41 @@ public sealed class MatchingTests
         Assert.Equal(0, f.Crm.ReceivedCalls().Count(c => c.GetMethodInfo().Name is nameof(ICrmSystem.UpdateAsync) or nameof(ICrmSystem.CreateLeadsAsync) or nameof(ICrmSystem.CreateTasksAsync)));
         Assert.Equal(0, f.Marketing.ReceivedCalls().Count(c => c.GetMethodInfo().Name == nameof(IMarketingPlatform.UpdateAsync)));
     }
+
+    [Fact]
+    public async Task RunCycleAsync_EmailsMayRepeatAndTwoMarketingRecordsShareOne_BothQuarantinedNeitherLinked()
+    {
+        using var f = new EngineFakes();
+        f.Marketing.EmailsMayRepeat.Returns(true);
+        f.AddMarketing(EngineFakes.Contact("201", "ada@example.com", Modified, ("tier", "hot")));
+        f.AddMarketing(EngineFakes.Contact("202", "ADA@example.com", Modified.AddMinutes(-30)));
+        f.AddCrm(EngineFakes.Lead("00Q1", "ada@example.com", Modified.AddMinutes(-1)));
+
+        var report = await f.RunAsync();
+
+        Assert.True(report.Succeeded, report.Error);
+        Assert.DoesNotContain(f.Store.Leads, l => l.MarketingId is not null && l.CrmId is not null);
+        Assert.Null(f.MarketingPeople["201"].CrmId);
+        Assert.Null(f.CrmLeads["00Q1"].MarketingId);
+        await f.Crm.DidNotReceiveWithAnyArgs().CreateLeadsAsync(default!, default);
+        Assert.Equal(["00Q1", "201", "202"], f.Store.Quarantine.Select(q => q.RecordId).Order(StringComparer.Ordinal));
+        Assert.All(f.Store.Quarantine, q => Assert.Contains("2 marketing records share this email (201, 202)", q.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_EmailsMayRepeatButOneIsLinkedByCrmId_LinkedOneMatchedOtherQuarantined()
+    {
+        using var f = new EngineFakes();
+        f.Marketing.EmailsMayRepeat.Returns(true);
+        f.AddMarketing(EngineFakes.Contact("201", "ada@example.com", Modified) with { CrmId = "00Q1" });
+        f.AddMarketing(EngineFakes.Contact("202", "ada@example.com", Modified));
+        f.AddCrm(EngineFakes.Lead("00Q1", "ada@example.com", Modified.AddMinutes(-1)));
+
+        var report = await f.RunAsync();
+
+        Assert.True(report.Succeeded, report.Error);
+        Assert.Contains(f.Store.Leads, l => (l.MarketingId, l.CrmId) == ("201", "00Q1"));
+        var item = Assert.Single(f.Store.Quarantine);
+        Assert.Equal("202", item.RecordId);
+    }
 }

@@ -123,7 +123,7 @@ public static class FieldMappingOptionsValidator
         FieldMappingOptions options,
         IReadOnlyList<FieldInfo> hubSpotProperties,
         IReadOnlyList<FieldInfo> salesforceFields,
-        string path = FieldMappingOptions.SectionName)
+        string path = FieldMappingOptions.SectionName, bool marketingCrossReferenceWritten = true)
     {
         var problems = new List<ConfigProblem>();
         var hubSpot = Index(hubSpotProperties, StringComparer.Ordinal);
@@ -168,7 +168,12 @@ public static class FieldMappingOptionsValidator
         }
 
         var cross = options.CrossReference;
-        var hsCross = Find(hubSpot, cross.HubSpotProperty, path + ":CrossReference:HubSpotProperty", "HubSpot contact property", problems);
+
+        // A platform whose CRM link is kept by someone else (Pardot's salesforceId, by the native connector) has no
+        // marketing cross-reference for LeadSync to write, so none is checked.
+        var hsCross = marketingCrossReferenceWritten
+            ? Find(hubSpot, cross.HubSpotProperty, path + ":CrossReference:HubSpotProperty", "HubSpot contact property", problems)
+            : null;
         if (hsCross is { Writable: false })
         {
             problems.Add(new(path + ":CrossReference:HubSpotProperty", $"{hsCross.Name} is read-only in HubSpot", "a writable text property"));

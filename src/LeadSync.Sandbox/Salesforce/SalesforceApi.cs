@@ -40,6 +40,9 @@ internal sealed partial class SalesforceApi
     /// <summary>Set once Kestrel has bound its port: instance_url and identity URLs point at it.</summary>
     public string BaseUrl { get; set; } = string.Empty;
 
+    /// <summary>Whether this org issued the token and it still works (Account Engagement accepts the org's tokens).</summary>
+    public bool IsIssued(string token) => _tokens.ContainsKey(token);
+
     /// <summary>Every issued token stops working, as when a session times out or an admin revokes it.</summary>
     public void ExpireAllTokens() => _tokens.Clear();
 

@@ -63,6 +63,14 @@ internal sealed class BatchGatherer(
 
         await RekeyByCounterpartRecordAsync(people, side, other, cancellationToken);
         people = people.Where(p => p.Keep).ToList();
+        if (!decideEvenIfSettled)
+        {
+            // A retry or a reconciliation asks for the values as they are, so it reads past this.
+            foreach (var person in people)
+            {
+                person.KeepSettledMarketingValues();
+            }
+        }
         if (people.Count == 0)
         {
             return new GatheredBatch(null, echoes);
@@ -131,6 +139,12 @@ internal sealed class BatchGatherer(
                 .Where(c => EmailMask.Normalize(c.Email) is not null)
                 .GroupBy(c => EmailMask.Normalize(c.Email)!, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        if (connection.Marketing.EmailsMayRepeat)
+        {
+            // Several marketing records with one email (the platform allows it): none of them is matched by that email.
+            await BlockSharedMarketingEmailsAsync(needEmail, side, emails, cancellationToken);
+            needEmail = needEmail.Where(p => p.Blocked is null).ToList();
+        }
 
         var crmEmails = emails.Where(marketingByEmail.ContainsKey).ToList();
         var crmByEmail = crmEmails.Count == 0
@@ -182,6 +196,30 @@ internal sealed class BatchGatherer(
             else if (pick.Id == person.Subject.Id)
             {
                 person.Attach(contact);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where marketing emails may repeat, reads every marketing record with the page's emails (the page's own included)
+    /// and quarantines each person whose email is shared by several, with their ids: LeadSync does not guess which one
+    /// is the CRM lead's. Linked people never get here (they matched by link), so a platform whose records mostly carry
+    /// the CRM's id pays for few of these reads.
+    /// </summary>
+    private async Task BlockSharedMarketingEmailsAsync(List<Candidate> needEmail, SystemRole side, List<string> emails, CancellationToken cancellationToken)
+    {
+        var found = await connection.Marketing.ReadByEmailsAsync(emails, Model.MarketingFields, cancellationToken);
+        var idsByEmail = found
+            .Concat(side == SystemRole.Marketing ? needEmail.Select(p => (MarketingPerson)p.Subject) : [])
+            .Where(c => EmailMask.Normalize(c.Email) is not null)
+            .GroupBy(c => EmailMask.Normalize(c.Email)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        foreach (var person in needEmail)
+        {
+            if (idsByEmail.TryGetValue(EmailMask.Normalize(person.Subject.Email)!, out var ids) && ids.Count > 1)
+            {
+                person.Block(new Blocked(side, person.Subject.Id, FormattableString.Invariant(
+                    $"ambiguous match: {ids.Count} marketing records share this email ({string.Join(", ", ids)}); LeadSync does not guess — merge them, or let the CRM's id link one of them")));
             }
         }
     }
@@ -375,6 +413,39 @@ internal sealed class BatchGatherer(
         }
 
         public void Block(Blocked blocked) => Blocked ??= blocked;
+
+        /// <summary>
+        /// A marketing counterpart read by id that is not newer than what LeadSync settled has nothing new on it. A
+        /// platform that serves reads from a cache (Account Engagement, up to a minute behind) can still hand back the
+        /// version from before LeadSync's own write: what the record holds is what LeadSync remembers (its write
+        /// included), so those values stand in for the cached ones and the stale read is not taken for a person's edit.
+        /// </summary>
+        public void KeepSettledMarketingValues()
+        {
+            if (Marketing is not { } contact || ReferenceEquals(contact, Subject) || Record is not { } record
+                || !AlreadySettled(record.LastSeenMarketing, contact.ModifiedAt))
+            {
+                return;
+            }
+
+            var seen = record.LastSeenMarketing;
+            var fields = new Dictionary<string, string?>(contact.Fields, StringComparer.Ordinal);
+            foreach (var (field, value) in seen)
+            {
+                if (!field.StartsWith('_'))
+                {
+                    fields[field] = value;
+                }
+            }
+
+            Marketing = contact with
+            {
+                Fields = fields,
+                LeadStatus = seen.TryGetValue(SeenKeys.Status, out var status) ? status : contact.LeadStatus,
+                LifecycleStage = seen.TryGetValue(SeenKeys.Stage, out var stage) ? stage : contact.LifecycleStage,
+                OwnerId = seen.TryGetValue(SeenKeys.Owner, out var owner) ? owner : contact.OwnerId,
+            };
+        }
 
         public void Rekey(LeadRecord record)
         {

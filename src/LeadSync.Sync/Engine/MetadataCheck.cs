@@ -32,13 +32,9 @@ public static class MetadataCheck
         var problems = new List<ConfigProblem>();
 
         // A connector that names no cross-reference field never writes one (Marketo's sfdcLeadId is kept by its own
-        // Salesforce sync): the mapping check then only needs it to exist, not to be writable.
-        var crossReferenceField = model.Mappings.CrossReference.HubSpotProperty;
-        var marketingForMappings = marketingCore.CrossReference is null
-            ? [.. marketing.Select(f => f.Name == crossReferenceField ? f with { Writable = true } : f)]
-            : marketing;
+        // Salesforce sync, Pardot's salesforceId by the native connector): none is checked as LeadSync's to write.
         problems.AddRange(FieldMappingOptionsValidator.ValidateAgainstMetadata(
-            model.Mappings, Info(marketingForMappings), Info(crm), sectionPaths["Mappings"]));
+            model.Mappings, Info(marketing), Info(crm), sectionPaths["Mappings"], marketingCrossReferenceWritten: marketingCore.CrossReference is not null));
 
         var marketingByName = marketing.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var crmByName = crm.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);

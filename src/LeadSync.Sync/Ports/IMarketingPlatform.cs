@@ -21,7 +21,14 @@ public interface IMarketingPlatform : IApiTraffic
     Task<IReadOnlyList<MarketingPerson>> ReadByIdsAsync(
         IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
 
-    /// <summary>Batch read by email. Emails not found are absent from the result.</summary>
+    /// <summary>
+    /// True when the platform lets several people share one email (Account Engagement with AMPSEA): email matching then
+    /// looks for every marketing record with the email and refuses to choose between several. False (HubSpot) keeps one
+    /// person per email, and matching needs no extra read.
+    /// </summary>
+    bool EmailsMayRepeat => false;
+
+    /// <summary>Batch read by email: every record with one of the emails. Emails not found are absent from the result.</summary>
     Task<IReadOnlyList<MarketingPerson>> ReadByEmailsAsync(
         IReadOnlyCollection<string> emails, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
 

@@ -20,7 +20,7 @@ public static class DemoCommand
         var state = new Option<string>("--state") { Description = "SQLite state file (recreated on every demo)", DefaultValueFactory = _ => Path.Combine("demo-state", "leadsync-demo.db") };
         var command = new Command(
             "demo",
-            "Start the sandbox of the APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing marketo")
+            "Start the sandbox of the APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing marketo\n  leadsync demo --marketing pardot")
         {
             leads, cycles, seed, state, marketing,
         };
@@ -29,7 +29,7 @@ public static class DemoCommand
         return command;
     }
 
-    /// <summary><c>--marketing hubspot|marketo</c>: which marketing platform the demo's connection uses.</summary>
+    /// <summary><c>--marketing hubspot|marketo|pardot</c>: which marketing platform the demo's connection uses.</summary>
     public static Option<Configuration.MarketingPlatformKind> MarketingOption() => new("--marketing")
     {
         Description = $"Marketing platform of the connection ({Configuration.MarketingPlatforms.Allowed}; default HubSpot)",

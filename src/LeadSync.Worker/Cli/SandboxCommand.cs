@@ -20,11 +20,12 @@ public static class SandboxCommand
         var faultLostAbort = new Option<bool>("--fault-lost-abort") { Description = "A lost answer aborts the connection instead of answering 503" };
         var latency = DemoCommand.Bounded("--latency-ms", "Latency added to every request, in ms", 0, 0, 60_000);
         var faultSeed = DemoCommand.Bounded("--fault-seed", "Seed of the random faults (same seed, same faults)", 7, 0, int.MaxValue);
+        var pardotLag = DemoCommand.Bounded("--pardot-cache-lag", "Seconds Account Engagement reads lag writes (documented: about 60)", 60, 0, 3600);
         var command = new Command(
             "sandbox",
-            "Serve the stateful HubSpot, Marketo and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
+            "Serve the stateful HubSpot, Marketo, Account Engagement (Pardot) and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
         {
-            port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed,
+            port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed, pardotLag,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +44,7 @@ public static class SandboxCommand
                     Seed = parse.GetValue(seed),
                     HubSpotRequestsPerTenSeconds = parse.GetValue(hubSpotRate),
                     HubSpotSearchRequestsPerSecond = parse.GetValue(searchRate),
+                    PardotReadCacheLag = TimeSpan.FromSeconds(parse.GetValue(pardotLag)),
                     Faults = new FaultOptions
                     {
                         Seed = parse.GetValue(faultSeed),
@@ -60,11 +62,13 @@ public static class SandboxCommand
             io.Out.WriteLine($"  HubSpot    base URL  {sandbox.HubSpotBaseUrl}   bearer token: {o.HubSpotAccessToken}");
             io.Out.WriteLine($"  Salesforce login URL {sandbox.SalesforceLoginUrl}   client id: {o.SalesforceClientId}   client secret: {o.SalesforceClientSecret}");
             io.Out.WriteLine($"  Marketo    REST URL  {sandbox.MarketoBaseUrl}   client id: {o.MarketoClientId}   client secret: {o.MarketoClientSecret}   (identity at {sandbox.MarketoBaseUrl}identity/oauth/token)");
+            io.Out.WriteLine($"  Pardot     base URL  {sandbox.PardotBaseUrl}   business unit: {sandbox.PardotBusinessUnitId}   (bearer: a token from the Salesforce login above; reads lag writes {o.PardotReadCacheLag.TotalSeconds:0} s)");
             io.Out.WriteLine("point LeadSync at it:");
             io.Out.WriteLine($"  export LeadSync__HubSpot__BaseUrl={sandbox.HubSpotBaseUrl} LeadSync__HubSpot__AccessToken={o.HubSpotAccessToken}");
             io.Out.WriteLine($"  export LeadSync__Salesforce__LoginUrl={sandbox.SalesforceLoginUrl} LeadSync__Salesforce__ClientId={o.SalesforceClientId} LeadSync__Salesforce__ClientSecret={o.SalesforceClientSecret}");
             io.Out.WriteLine("  leadsync sync --once");
             io.Out.WriteLine($"  or with Marketo as the marketing platform: export LeadSync__MarketingPlatform=Marketo LeadSync__Marketo__BaseUrl={sandbox.MarketoBaseUrl.ToString().TrimEnd('/')} LeadSync__Marketo__ClientId={o.MarketoClientId} LeadSync__Marketo__ClientSecret={o.MarketoClientSecret}");
+            io.Out.WriteLine($"  or, with Pardot as the marketing platform: export LeadSync__MarketingPlatform=Pardot LeadSync__Pardot__BaseUrl={sandbox.PardotBaseUrl} LeadSync__Pardot__BusinessUnitId={sandbox.PardotBusinessUnitId}");
             var f = o.Faults;
             io.Out.WriteLine(FormattableString.Invariant(
                 $"faults (seed {f.Seed}): 429 {f.RateLimitRate:P1}, 503 {f.ServerErrorRate:P1}, truncated body {f.MalformedBodyRate:P1}, lost response {f.ResponseLostRate:P1}{(f.ResponseLostAbort ? " (connection aborted)" : string.Empty)}, latency {f.LatencyMs} ms"));

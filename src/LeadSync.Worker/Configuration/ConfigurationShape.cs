@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Marketo;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -23,6 +24,7 @@ public static class ConfigurationShape
     {
         ["HubSpot"] = typeof(HubSpotOptions),
         ["Marketo"] = typeof(MarketoOptions),
+        ["Pardot"] = typeof(PardotOptions),
         ["Salesforce"] = typeof(SalesforceOptions),
         ["Scoring"] = typeof(Domain.Scoring.ScoringOptions),
         ["Lifecycle"] = typeof(Domain.Lifecycle.LifecycleOptions),

@@ -1,5 +1,6 @@
 using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Marketo;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
 using LeadSync.State;
@@ -24,6 +25,9 @@ public sealed record ConnectionSettings(
 
     /// <summary>Section <c>Marketo</c>, used when <see cref="MarketingPlatform"/> is Marketo.</summary>
     public MarketoOptions Marketo { get; init; } = new();
+
+    /// <summary>Section <c>Pardot</c>, used when <see cref="MarketingPlatform"/> is Pardot.</summary>
+    public PardotOptions Pardot { get; init; } = new();
 }
 
 /// <summary>Where the worker serves /health and /metrics (section <c>LeadSync:Health</c>).</summary>
@@ -155,6 +159,7 @@ public sealed class LeadSyncSettings
         paths[MarketingPlatforms.SettingName] = entry?[MarketingPlatforms.SettingName] is not null ? $"{entryPath}:{MarketingPlatforms.SettingName}" : $"LeadSync:{MarketingPlatforms.SettingName}";
         var platform = MarketingPlatforms.TryParse(platformText, out var parsed) ? parsed : MarketingPlatformKind.HubSpot;
         var marketo = Pick("Marketo", () => new MarketoOptions());
+        var pardot = Pick("Pardot", () => new PardotOptions());
         var sync = Pick("Sync", () => new SyncOptions());
         var defaults = MarketingPlatforms.Defaults(platform);
         var model = new ConnectionModelOptions
@@ -173,6 +178,7 @@ public sealed class LeadSyncSettings
         {
             MarketingPlatform = platform,
             Marketo = marketo,
+            Pardot = platform == MarketingPlatformKind.Pardot ? PardotDefaults.WithDefaultSignals(pardot) : pardot,
         };
     }
 

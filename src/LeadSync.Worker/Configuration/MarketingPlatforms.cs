@@ -1,5 +1,6 @@
 using LeadSync.Connectors.HubSpot;
 using LeadSync.Connectors.Marketo;
+using LeadSync.Connectors.Pardot;
 using LeadSync.Domain.Configuration;
 using LeadSync.Domain.Planning;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public enum MarketingPlatformKind
 {
     HubSpot,
     Marketo,
+    Pardot,
 }
 
 /// <summary>
@@ -27,6 +29,7 @@ public static class MarketingPlatforms
     public static string Section(MarketingPlatformKind platform) => platform switch
     {
         MarketingPlatformKind.Marketo => "Marketo",
+        MarketingPlatformKind.Pardot => "Pardot",
         _ => "HubSpot",
     };
 
@@ -48,6 +51,12 @@ public static class MarketingPlatforms
             Lifecycle = MarketoModelDefaults.Lifecycle(),
             Mappings = MarketoModelDefaults.Mappings(),
         },
+        MarketingPlatformKind.Pardot => new ConnectionModelOptions
+        {
+            Scoring = PardotDefaults.Scoring(),
+            Lifecycle = PardotDefaults.Lifecycle(),
+            Mappings = PardotDefaults.Mappings(),
+        },
         _ => new ConnectionModelOptions(),
     };
 
@@ -55,6 +64,7 @@ public static class MarketingPlatforms
     public static IReadOnlyList<ConfigProblem> Validate(ConnectionSettings connection) => connection.MarketingPlatform switch
     {
         MarketingPlatformKind.Marketo => MarketoOptionsValidator.Validate(connection.Marketo, connection.SectionPaths["Marketo"]),
+        MarketingPlatformKind.Pardot => PardotOptionsValidator.Validate(connection.Pardot, connection.SectionPaths["Pardot"]),
         _ => HubSpotOptionsValidator.Validate(connection.HubSpot, connection.SectionPaths["HubSpot"]),
     };
 
@@ -65,6 +75,9 @@ public static class MarketingPlatforms
         {
             case MarketingPlatformKind.Marketo:
                 services.AddMarketoConnector(connection.Name, connection.Marketo);
+                break;
+            case MarketingPlatformKind.Pardot:
+                services.AddPardotConnector(connection.Name, connection.Pardot, new PardotProspectSchema(connection.Pardot.StatusField, connection.Pardot.ScoreField, connection.Pardot.GradeField));
                 break;
             default:
                 services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(connection.Model.Mappings.CrossReference.HubSpotProperty));

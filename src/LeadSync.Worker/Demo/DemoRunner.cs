@@ -31,7 +31,12 @@ public sealed class DemoRunner(CommandIo io)
         FileInfo? configFile, int leads, int cycles, int seed, string statePath, CancellationToken cancellationToken, MarketingPlatformKind marketing = MarketingPlatformKind.HubSpot)
     {
         io.Out.WriteLine($"starting the sandbox (seed {seed}, {leads} leads)…");
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads }, ct: cancellationToken);
+
+        // The demo's cycles follow each other within seconds: Account Engagement's read cache (up to a minute behind
+        // writes) would hide the moving world from every cycle after the first, so the demo's fake serves fresh reads.
+        // The cache lag itself is exercised by the sandbox's and the connector's tests.
+        var sandboxOptions = new SandboxOptions { Port = 0, Seed = seed, LeadCount = leads, PardotReadCacheLag = TimeSpan.Zero };
+        await using var sandbox = await SandboxServer.StartAsync(sandboxOptions, ct: cancellationToken);
 
         DeleteState(statePath);
         var overrides = SandboxOverrides(sandbox, statePath, marketing);
@@ -52,7 +57,13 @@ public sealed class DemoRunner(CommandIo io)
 
         await store.MigrateAsync(cancellationToken);
 
-        io.Out.WriteLine($"LeadSync → {marketing} {(marketing == MarketingPlatformKind.Marketo ? sandbox.MarketoBaseUrl : sandbox.HubSpotBaseUrl)} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
+        var marketingUrl = marketing switch
+        {
+            MarketingPlatformKind.Marketo => sandbox.MarketoBaseUrl.ToString(),
+            MarketingPlatformKind.Pardot => $"{sandbox.PardotBaseUrl} (business unit {sandbox.PardotBusinessUnitId})",
+            _ => sandbox.HubSpotBaseUrl.ToString(),
+        };
+        io.Out.WriteLine($"LeadSync → {marketing} {marketingUrl} and Salesforce {sandbox.SalesforceLoginUrl}; state in {statePath}");
 
         var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
         var latencies = new List<TimeSpan>();
@@ -122,12 +133,37 @@ public sealed class DemoRunner(CommandIo io)
         }
 
         var stats = sandbox.Stats;
-        var marketingCalls = marketing == MarketingPlatformKind.Marketo ? stats.MarketoCalls : stats.HubSpotCalls;
+        var marketingCalls = marketing switch
+        {
+            MarketingPlatformKind.Marketo => stats.MarketoCalls,
+            MarketingPlatformKind.Pardot => stats.PardotCalls,
+            _ => stats.HubSpotCalls,
+        };
         io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, marketingCalls, stats.SalesforceCalls, marketing).ToString());
         return ExitCodes.Success;
     }
 
-    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath, MarketingPlatformKind marketing = MarketingPlatformKind.HubSpot) => new(StringComparer.Ordinal)
+    /// <summary>The sandbox's endpoints and credentials, with <paramref name="marketing"/> as the connection's platform.</summary>
+    public static Dictionary<string, string?> SandboxOverrides(SandboxServer sandbox, string statePath, MarketingPlatformKind marketing = MarketingPlatformKind.HubSpot)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var overrides = CommonOverrides(sandbox, statePath, marketing);
+        if (marketing == MarketingPlatformKind.Pardot)
+        {
+            overrides["LeadSync:Pardot:BaseUrl"] = sandbox.PardotBaseUrl.ToString().TrimEnd('/');
+            overrides["LeadSync:Pardot:BusinessUnitId"] = sandbox.PardotBusinessUnitId;
+            overrides["LeadSync:Pardot:StatusField"] = "Lead_Status__c";
+            overrides["LeadSync:Pardot:ScoreField"] = "LeadSync_Score__c";
+            overrides["LeadSync:Pardot:GradeField"] = "LeadSync_Grade__c";
+            overrides["LeadSync:Pardot:CustomFields:0"] = "Lead_Status__c";
+            overrides["LeadSync:Pardot:CustomFields:1"] = "LeadSync_Score__c";
+            overrides["LeadSync:Pardot:CustomFields:2"] = "LeadSync_Grade__c";
+        }
+
+        return overrides;
+    }
+
+    private static Dictionary<string, string?> CommonOverrides(SandboxServer sandbox, string statePath, MarketingPlatformKind marketing) => new(StringComparer.Ordinal)
     {
         [$"LeadSync:{MarketingPlatforms.SettingName}"] = marketing.ToString(),
         ["LeadSync:Marketo:BaseUrl"] = sandbox.MarketoBaseUrl.ToString().TrimEnd('/'),
