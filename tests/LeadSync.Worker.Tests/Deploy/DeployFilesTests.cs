@@ -31,6 +31,7 @@ public sealed partial class DeployFilesTests
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
         ["HubSpot"] = typeof(HubSpotOptions),
+        ["Marketo"] = typeof(LeadSync.Connectors.Marketo.MarketoOptions),
         ["Salesforce"] = typeof(SalesforceOptions),
         ["State"] = typeof(StateOptions),
         ["Sync"] = typeof(SyncOptions),
@@ -342,6 +343,11 @@ public sealed partial class DeployFilesTests
     private static bool IsRealKey(string key)
     {
         var parts = key.Split(':');
+        if (parts is ["LeadSync", "MarketingPlatform"] or ["LeadSync", "Connections", _, "MarketingPlatform"])
+        {
+            return true;
+        }
+
         if (parts.Length < 3 || parts[0] != "LeadSync")
         {
             return parts.Length >= 2 && parts[0] == "Serilog";
