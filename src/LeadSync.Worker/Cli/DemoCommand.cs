@@ -17,14 +17,21 @@ public static class DemoCommand
         var cycles = Bounded("--cycles", "Number of sync cycles (the world moves between them)", 3, 1, 100);
         var seed = SeedOption();
         var state = new Option<string>("--state") { Description = "SQLite state file (recreated on every demo)", DefaultValueFactory = _ => Path.Combine("demo-state", "leadsync-demo.db") };
+        var console = new Option<bool>("--console") { Description = "After the demo, keep the web console up on the health port over the demo's state (Ctrl+C stops it)" };
         var command = new Command(
             "demo",
-            "Start the sandbox of both APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7")
+            "Start the sandbox of both APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --console")
         {
-            leads, cycles, seed, state,
+            leads, cycles, seed, state, console,
         };
-        command.SetAction((parse, ct) => new DemoRunner(io).RunAsync(
-            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            var exit = await new DemoRunner(io).RunAsync(
+                parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct);
+            return exit == ExitCodes.Success && parse.GetValue(console)
+                ? await WebConsole.ConsoleHost.ServeStateAsync(io, parse.GetValue(CommonOptions.Config), parse.GetValue(state)!, ct)
+                : exit;
+        });
         return command;
     }
 
