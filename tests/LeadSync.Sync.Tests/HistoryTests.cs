@@ -41,6 +41,29 @@ public sealed class HistoryTests
         Assert.Equal((1, EngineFakes.AnnId, "Sales", Modified, EngineFakes.Now, EngineFakes.Now), (handoff.Crossing, handoff.Rep, handoff.Team, handoff.CrossedAt, handoff.FirstSeenAt, handoff.OwnerWrittenAt));
         Assert.False(string.IsNullOrEmpty(handoff.Rule));
         Assert.Equal(TimeSpan.FromMinutes(7), handoff.OwnerWrittenAt - handoff.CrossedAt);
+        Assert.Equal(HistoryKinds.FirstLook, handoff.From);
+    }
+
+    [Fact]
+    public async Task RunCycleAsync_KnownPersonCrossesLater_HandoffLatencyFromTheirChangeNotFromTheCycle()
+    {
+        using var f = new EngineFakes();
+        f.AddMarketing(EngineFakes.Contact("101", "ada@example.com", Modified, ("tier", "warm")));
+        Assert.True((await f.RunAsync()).Succeeded);
+
+        f.Time.Advance(TimeSpan.FromHours(1));
+        var changedAt = f.Time.GetUtcNow();
+        f.EditMarketing("101", c => c with { Fields = new Dictionary<string, string?>(c.Fields) { ["tier"] = "hot" } });
+        f.Time.Advance(TimeSpan.FromMinutes(3));
+        var report = await f.RunAsync();
+
+        Assert.True(report.Succeeded, report.Error);
+        var history = f.Store.Settlements.SelectMany(s => s.History).ToList();
+        var crossed = Assert.Single(history, h => h.Kind == HistoryKinds.Crossed);
+        Assert.Equal((changedAt, (string?)null), (crossed.At, crossed.From));
+        var handoff = Assert.Single(history, h => h.Kind == HistoryKinds.Handoff);
+        Assert.Equal((changedAt, f.Time.GetUtcNow(), (string?)null), (handoff.CrossedAt, handoff.OwnerWrittenAt, handoff.From));
+        Assert.Equal(TimeSpan.FromMinutes(3), handoff.OwnerWrittenAt - handoff.CrossedAt);
     }
 
     [Fact]

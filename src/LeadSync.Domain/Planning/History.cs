@@ -34,6 +34,12 @@ public static class HistoryKinds
     public const string ByLeadSync = "leadsync";
 
     public const string ByPerson = "person";
+
+    /// <summary>
+    /// Marks (in <see cref="HistoryEntry.From"/>) a crossing or handoff of a person LeadSync had never seen: it crossed before
+    /// LeadSync looked (a first sync of a backlog), so its latency measures the backlog, not LeadSync.
+    /// </summary>
+    public const string FirstLook = "first-look";
 }
 
 /// <summary>
@@ -108,7 +114,7 @@ public static class LeadHistory
         if (crossedNow)
         {
             events.Add(new HistoryEntry(
-                connection, plan.LeadKey, crossedAt, HistoryKinds.Crossed, To: plan.Score.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                connection, plan.LeadKey, crossedAt, HistoryKinds.Crossed, From: record is null ? HistoryKinds.FirstLook : null, To: plan.Score.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 By: HistoryKinds.ByPerson, Crossing: plan.CrossingsAfter, CrossedAt: crossedAt, FirstSeenAt: plan.FirstSeenAboveThresholdAt, Source: source, CycleId: cycleId));
         }
 
@@ -131,7 +137,8 @@ public static class LeadHistory
         if (plan.Handoff is { } handoff && outcome.Entry is { CompletedAt: not null } entry && entry.Crossing == handoff.Crossing
             && (!handoff.Resumed || handoff.Entry.CompletedAt is null))
         {
-            events.Add(Handoff(entry with { Connection = connection }, crossedNow ? crossedAt : null, source, cycleId, now));
+            var completed = Handoff(entry with { Connection = connection }, crossedNow ? crossedAt : null, source, cycleId, now);
+            events.Add(record is null ? completed with { From = HistoryKinds.FirstLook } : completed);
         }
 
         if (plan.Released)

@@ -108,6 +108,10 @@ public static partial class ReportBuilder
             new object?[] { "p95_seconds", Seconds(Percentile.Of(latencies, 0.95)) },
             new object?[] { "max_seconds", Seconds(latencies.Count == 0 ? null : latencies.Max()) },
             new object?[] { "p50_since_noticed_seconds", Seconds(Percentile.Of([.. all.Select(l => l.Noticed)], 0.5)) },
+
+            // People who were already hot when LeadSync first saw them (a first sync of a backlog) measure the backlog.
+            new object?[] { "first_look_handoffs", all.Count(l => l.Handoff.From == HistoryKinds.FirstLook) },
+            new object?[] { "p95_after_first_look_seconds", Seconds(Percentile.Of([.. all.Where(l => l.Handoff.From != HistoryKinds.FirstLook).Select(l => l.Latency)], 0.95)) },
         };
         var byTeam = all.GroupBy(l => l.Handoff.Team ?? "-", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (IReadOnlyList<object?>)[g.Key, g.Count(), Seconds(Percentile.Of([.. g.Select(l => l.Latency)], 0.5)), Seconds(Percentile.Of([.. g.Select(l => l.Latency)], 0.95))])

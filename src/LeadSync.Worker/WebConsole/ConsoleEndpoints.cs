@@ -74,7 +74,8 @@ public static class ConsoleEndpoints
         {
             if (RoleOf(context) == ConsoleRole.Admin)
             {
-                return Results.Redirect("/console");
+                // Into the directory the browser was challenged for (/console/), where it sends the credentials by itself.
+                return Results.Redirect("/console/");
             }
 
             ConsoleAuth.Challenge(context);

@@ -34,7 +34,7 @@ public sealed partial class ConsolePages(
         html.H1("Sync health");
         var health = await Reports.BuildAsync(ReportKind.Health, name, now.AddHours(-24), null, ct);
         var summary = health.Section("summary");
-        html.Card("last successful cycle", summary.Cell("last_success_at", "value") ?? "never", "last-success");
+        html.Card("last successful cycle", summary.Cell("last_success_at", "value") is string at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture).ToString("u", CultureInfo.InvariantCulture) : "never", "last-success");
         html.Card("lag (s)", summary.Cell("lag_seconds", "value") ?? "-", "lag");
         html.Card("cycles, 24 h", summary.Cell("cycles", "value"), "cycles");
         html.Card("failed, 24 h", summary.Cell("failed", "value"), "failed");
@@ -69,7 +69,7 @@ public sealed partial class ConsolePages(
         }
 
         html.Raw(log.Append("</table>").ToString());
-        return html.Page("Sync health", "/console", name, ConsoleEndpoints.Names(registry));
+        return html.Page("Sync health", "/console/", name, ConsoleEndpoints.Names(registry));
     }
 
     public async Task<string?> FunnelAsync(ConsoleRole role, string? connection, string since, CancellationToken ct)
@@ -109,7 +109,9 @@ public sealed partial class ConsolePages(
         html.Card("handoffs", summary.Cell("handoffs", "value"), "handoffs");
         html.Card("p50 latency (s)", summary.Cell("p50_seconds", "value") ?? "-", "p50");
         html.Card("p95 latency (s)", summary.Cell("p95_seconds", "value") ?? "-", "p95");
-        html.P("Latency runs from the person's change that crossed the threshold to the lead owned by a rep.", "muted");
+        html.Card("p95 after the first look (s)", summary.Cell("p95_after_first_look_seconds", "value") ?? "-", "p95-steady");
+        html.P(FormattableString.Invariant(
+            $"Latency runs from the person's change that crossed the threshold to the lead owned by a rep. {summary.Cell("first_look_handoffs", "value")} handoff(s) were of people already hot when LeadSync first saw them (a first sync's backlog)."), "muted");
         var byDay = handoffs.Section("by-day");
         html.BarChart("median handoff latency per day (s)", [.. byDay.Rows.Select(r => (Html.ReportCellText(r[0]), Convert.ToDouble(r[2] ?? 0d, CultureInfo.InvariantCulture)))], " s");
         html.Section(byDay, "Latency over time");

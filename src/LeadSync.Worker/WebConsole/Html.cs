@@ -134,7 +134,7 @@ public sealed partial class Html(ConsoleRole role)
     public string Page(string title, string active, string connection, IReadOnlyCollection<string> connections)
     {
         var nav = new StringBuilder();
-        foreach (var (path, label) in new[] { ("/console", "Overview"), ("/console/funnel", "Funnel"), ("/console/handoffs", "Handoffs & SLA"), ("/console/quarantine", "Quarantine"), ("/console/audit", "Audit") })
+        foreach (var (path, label) in new[] { ("/console/", "Overview"), ("/console/funnel", "Funnel"), ("/console/handoffs", "Handoffs & SLA"), ("/console/quarantine", "Quarantine"), ("/console/audit", "Audit") })
         {
             nav.Append(CultureInfo.InvariantCulture, $"<a href=\"{Attr(path + "?connection=" + Uri.EscapeDataString(connection))}\"{(path == active ? " class=\"on\"" : string.Empty)}>{Text(label)}</a>");
         }
