@@ -17,6 +17,13 @@ if command -v pg_ctlcluster >/dev/null 2>&1 && [ -z "${LEADSYNC_TEST_POSTGRES:-}
   fi
 fi
 
+# The console's browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Chromium for the browser tests…"
+  (apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1; }) \
+    || echo "warning: could not install Chromium; the browser tests will fail and say how to install it"
+fi
+
 logs=$(mktemp -d)
 echo "building (Release, warnings are errors)…"
 if ! dotnet build LeadSync.sln -c Release -nologo 2>&1 | tee "$logs/build.log" | grep -E "error|Warn|Elapsed" ; then :; fi

@@ -10,7 +10,7 @@ namespace LeadSync.State;
 /// operation, with the dialect's few differences), so a store only supplies connections, its migration runner and its
 /// cycle lock, which genuinely differ (a lease row vs. a session-level advisory lock).
 /// </summary>
-public abstract class SqlStateStore : IStateStore
+public abstract partial class SqlStateStore : IStateStore
 {
     private readonly SqlStateCore _core;
 

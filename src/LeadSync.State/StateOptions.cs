@@ -20,4 +20,10 @@ public sealed class StateOptions
 
     /// <summary>Npgsql connection string, used when <see cref="Provider"/> is <see cref="StateProvider.Postgres"/>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Days of audit entries, finished cycles and lead history kept; older rows are pruned by the running worker (at start,
+    /// then every six hours). 0 keeps everything. Lead records, the ledger and quarantine are never pruned.
+    /// </summary>
+    public int RetentionDays { get; set; } = 365;
 }

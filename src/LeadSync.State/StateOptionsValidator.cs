@@ -16,6 +16,11 @@ public static class StateOptionsValidator
             return problems;
         }
 
+        if (o.RetentionDays is < 0 or > 36_500)
+        {
+            problems.Add(new ConfigProblem($"{path}:RetentionDays", $"is {o.RetentionDays}", "0 (keep everything) or a number of days up to 36500"));
+        }
+
         if (o.Provider == StateProvider.Sqlite)
         {
             if (string.IsNullOrWhiteSpace(o.SqlitePath))

@@ -26,6 +26,8 @@ public static class StateServiceCollectionExtensions
                 _ => new SqliteStateStore(options.SqlitePath, time),
             };
         });
+        services.TryAddSingleton<IHistoryStore>(sp => sp.GetRequiredService<IStateStore>() as IHistoryStore
+            ?? throw new InvalidOperationException("The registered state store keeps no history (reports and the console need one that does)."));
         return services;
     }
 }

@@ -128,8 +128,12 @@ public sealed record BatchSettlement(
     IReadOnlyList<RecordRef> Resolved,
     IReadOnlyDictionary<string, long> RoutingAdvances)
 {
+    /// <summary>The lead history this batch adds (transitions, crossings, handoffs, SLA outcomes), kept in the same transaction.</summary>
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+
     public bool IsEmpty =>
-        Leads.Count == 0 && Assignments.Count == 0 && Audit.Count == 0 && Quarantine.Count == 0 && Resolved.Count == 0 && RoutingAdvances.Count == 0;
+        Leads.Count == 0 && Assignments.Count == 0 && Audit.Count == 0 && Quarantine.Count == 0 && Resolved.Count == 0 && RoutingAdvances.Count == 0
+        && History.Count == 0;
 }
 
 /// <summary>Round-robin positions per team and open (handed-off, not released) leads per CRM owner, as read before planning.</summary>

@@ -61,6 +61,7 @@ public static class Settlement
         var audit = new List<AuditEntry>();
         var quarantine = new List<QuarantineItem>();
         var resolved = new List<RecordRef>();
+        var history = new List<HistoryEntry>();
         var people = new List<SettledPerson>(batch.People.Count);
         for (var i = 0; i < batch.People.Count; i++)
         {
@@ -86,6 +87,7 @@ public static class Settlement
             }
             else if (outcome.Unconfirmed is null)
             {
+                history.AddRange(LeadHistory.Of(connection, cycleId, plan, outcome, now));
                 foreach (var closed in plan.Closes)
                 {
                     ledger.Add(closed with { Connection = connection, Closed = true, CompletedAt = closed.CompletedAt ?? now });
@@ -116,7 +118,7 @@ public static class Settlement
             people.Add(new SettledPerson(plan, outcome, next));
         }
 
-        return (new BatchSettlement(connection, leads, ledger, audit, quarantine, resolved, batch.RoutingAdvances), people);
+        return (new BatchSettlement(connection, leads, ledger, audit, quarantine, resolved, batch.RoutingAdvances) { History = history }, people);
     }
 
     /// <summary>What LeadSync remembers of a person after this batch.</summary>

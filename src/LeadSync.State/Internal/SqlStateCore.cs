@@ -13,7 +13,7 @@ namespace LeadSync.State.Internal;
 /// Each operation opens its own (pooled) connection, so one store serves concurrent callers. Writes of many rows are
 /// multi-row statements (one INSERT ... VALUES (...), (...) per chunk), so a batch costs a handful of round trips.
 /// </summary>
-internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> open, SqlDialect dialect)
+internal sealed partial class SqlStateCore(Func<CancellationToken, Task<DbConnection>> open, SqlDialect dialect)
 {
     // Keeps expanded IN lists well under SQLite's bound-parameter limit.
     private const int IdChunk = 500;
@@ -392,6 +392,7 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
         RequireConnection(connection, s.Assignments, a => a.Connection, a => $"Assignment '{a.Key}'", nameof(settlement));
         RequireConnection(connection, s.Audit, a => a.Connection, a => $"Audit entry of '{a.LeadKey}'", nameof(settlement));
         RequireConnection(connection, s.Quarantine, q => q.Connection, q => $"Quarantine item '{q.RecordId}'", nameof(settlement));
+        RequireConnection(connection, s.History, h => h.Connection, h => $"History event of '{h.LeadKey}'", nameof(settlement));
         var negative = s.RoutingAdvances.FirstOrDefault(a => a.Value < 0);
         if (negative.Key is not null)
         {
@@ -432,6 +433,7 @@ internal sealed class SqlStateCore(Func<CancellationToken, Task<DbConnection>> o
         }
 
         await InsertAuditAsync(db, tx, s.Audit, ct);
+        await InsertHistoryAsync(db, tx, s.History, ct);
         foreach (var (sql, parameters) in MultiRow(QuarantineInsert, quarantine, QuarantineValues, QuarantineUpsert))
         {
             await db.ExecuteAsync(Cmd(sql, parameters, ct, tx));

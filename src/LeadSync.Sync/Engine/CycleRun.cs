@@ -437,6 +437,7 @@ internal sealed partial class CycleRun
         }
 
         var audit = new List<AuditEntry>();
+        var history = new List<HistoryEntry>();
         for (var i = 0; i < current.Count; i++)
         {
             var entry = current[i];
@@ -451,6 +452,7 @@ internal sealed partial class CycleRun
             {
                 entry = current[i] = entry with { CompletedAt = now };
                 _tally.HandoffLatencies.Add((entry.OwnerWrittenAt ?? now) - entry.FirstSeenAt);
+                history.Add(LeadHistory.Handoff(entry, null, null, _cycleId, now));
             }
 
             audit.Add(new AuditEntry(Name, _cycleId, entry.LeadKey, now, "handoff-resumed", FormattableString.Invariant($"crossing {entry.Crossing}: steps now {entry.StepsDone}")));
@@ -458,7 +460,7 @@ internal sealed partial class CycleRun
         }
 
         await _store.SettleAsync(
-            new BatchSettlement(Name, [], current, audit, quarantine, [], new Dictionary<string, long>()),
+            new BatchSettlement(Name, [], current, audit, quarantine, [], new Dictionary<string, long>()) { History = history },
             cancellationToken);
     }
 

@@ -37,6 +37,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
                 .ToDictionary(l => l.Id, StringComparer.Ordinal);
             OwnerDirectory? context = null;
             var audit = new List<AuditEntry>();
+            var history = new List<HistoryEntry>();
             foreach (var entry in open)
             {
                 if (!leads.TryGetValue(entry.CrmLeadId!, out var lead))
@@ -65,6 +66,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
                     await store.UpdateAssignmentAsync(entry with { Closed = true, SlaDueAt = null }, cancellationToken);
                     await MarkReleasedAsync(connection.Name, entry.LeadKey, cancellationToken);
                     audit.Add(Audit(connection, entry, now, "recycled", recycle.Reason));
+                    history.Add(LeadHistory.FollowUp(entry, HistoryKinds.Recycled, now, recycle.Reason, audit[^1].CycleId));
                     recycled++;
                     continue;
                 }
@@ -79,6 +81,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
                     // The rep acted: the SLA is met, nothing more to follow up.
                     await store.UpdateAssignmentAsync(entry with { SlaDueAt = null }, cancellationToken);
                     audit.Add(Audit(connection, entry, now, "sla-met", $"status is now '{lead.Status}'"));
+                    history.Add(LeadHistory.FollowUp(entry, HistoryKinds.SlaMet, now, audit[^1].Details, audit[^1].CycleId));
                     closed++;
                     continue;
                 }
@@ -90,7 +93,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
                 {
                     case SlaAction.Reassign:
                         context ??= await referenceData.GetAsync(connection, cancellationToken);
-                        if (await ReassignAsync(connection, context, entry, decision, now, audit, cancellationToken))
+                        if (await ReassignAsync(connection, context, entry, decision, now, audit, history, cancellationToken))
                         {
                             reassigned++;
                         }
@@ -99,11 +102,13 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
                     case SlaAction.NotifyManager:
                         context ??= await referenceData.GetAsync(connection, cancellationToken);
                         await NotifyManagerAsync(connection, context, entry, decision, now, audit, cancellationToken);
+                        history.Add(LeadHistory.FollowUp(entry, HistoryKinds.SlaEscalated, now, decision.Reason, audit[^1].CycleId));
                         notified++;
                         break;
                     case SlaAction.GiveUp:
                         await store.UpdateAssignmentAsync(entry with { SlaDueAt = null }, cancellationToken);
                         audit.Add(Audit(connection, entry, now, "sla-gave-up", decision.Reason));
+                        history.Add(LeadHistory.FollowUp(entry, HistoryKinds.SlaGaveUp, now, decision.Reason, audit[^1].CycleId));
                         gaveUp++;
                         break;
                     default:
@@ -118,7 +123,9 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
 
             if (audit.Count > 0)
             {
-                await store.AppendAuditAsync(audit, cancellationToken);
+                // Audit and history of the pass in one transaction.
+                await store.SettleAsync(
+                    new BatchSettlement(connection.Name, [], [], audit, [], [], new Dictionary<string, long>()) { History = history }, cancellationToken);
             }
 
             LogFollowUp(logger, connection.Name, open.Count, reassigned, notified, recycled);
@@ -133,7 +140,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
 
     private async Task<bool> ReassignAsync(
         SyncConnection connection, OwnerDirectory context, AssignmentEntry entry, SlaDecision decision,
-        DateTimeOffset now, List<AuditEntry> audit, CancellationToken cancellationToken)
+        DateTimeOffset now, List<AuditEntry> audit, List<HistoryEntry> history, CancellationToken cancellationToken)
     {
         var team = new TeamSelection(entry.Team, null, $"SLA escalation of team {entry.Team}: {decision.Reason}");
         var loads = (await store.GetRoutingStateAsync(connection.Name, cancellationToken)).OpenLeadsByOwner;
@@ -175,6 +182,7 @@ public sealed partial class FollowUp(IStateStore store, TimeProvider time, Refer
             entry with { OwnerId = rep.SalesforceUserId, MarketingOwnerId = rep.HubSpotOwnerId, Escalations = entry.Escalations + 1, OwnerWrittenAt = now, SlaDueAt = next.DueAt },
             cancellationToken);
         audit.Add(Audit(connection, entry, now, "sla-reassigned", $"{decision.Reason} Reassigned from {entry.OwnerId} to {rep.SalesforceUserId} ({EmailMask.Mask(rep.Email)})."));
+        history.Add(LeadHistory.FollowUp(entry, HistoryKinds.SlaReassigned, now, decision.Reason, audit[^1].CycleId, rep.SalesforceUserId));
         return true;
     }
 

@@ -101,7 +101,7 @@ public sealed partial class SyncEngine(
         if (!dryRun)
         {
             await store.RecordCycleAsync(
-                new CycleRecord(connection.Name, cycleId, mode.ToString(), startedAt, finishedAt, report.Succeeded, Summarize(report)),
+                new CycleRecord(connection.Name, cycleId, mode.ToString(), startedAt, finishedAt, report.Succeeded, Summarize(report) + (report.Error is { } failure ? " error=" + failure : string.Empty)),
                 CancellationToken.None);
         }
 

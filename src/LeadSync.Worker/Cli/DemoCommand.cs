@@ -18,14 +18,21 @@ public static class DemoCommand
         var seed = SeedOption();
         var marketing = MarketingOption();
         var state = new Option<string>("--state") { Description = "SQLite state file (recreated on every demo)", DefaultValueFactory = _ => Path.Combine("demo-state", "leadsync-demo.db") };
+        var console = new Option<bool>("--console") { Description = "After the demo, keep the web console up on the health port over the demo's state (Ctrl+C stops it)" };
         var command = new Command(
             "demo",
-            "Start the sandbox of the APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing marketo\n  leadsync demo --marketing pardot")
+            "Start the sandbox of the APIs in-process, point a fully wired LeadSync at it, run the cycles and show what happened.\n\nExamples:\n  leadsync demo\n  leadsync demo --leads 1000 --cycles 5 --seed 7\n  leadsync demo --marketing marketo\n  leadsync demo --marketing pardot\n  leadsync demo --console")
         {
-            leads, cycles, seed, state, marketing,
+            leads, cycles, seed, state, marketing, console,
         };
-        command.SetAction((parse, ct) => new DemoRunner(io).RunAsync(
-            parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct, parse.GetValue(marketing)));
+        command.SetAction(async (parse, ct) =>
+        {
+            var exit = await new DemoRunner(io).RunAsync(
+                parse.GetValue(CommonOptions.Config), parse.GetValue(leads), parse.GetValue(cycles), parse.GetValue(seed), parse.GetValue(state)!, ct, parse.GetValue(marketing));
+            return exit == ExitCodes.Success && parse.GetValue(console)
+                ? await WebConsole.ConsoleHost.ServeStateAsync(io, parse.GetValue(CommonOptions.Config), parse.GetValue(state)!, ct)
+                : exit;
+        });
         return command;
     }
 

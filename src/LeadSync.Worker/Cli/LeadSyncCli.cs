@@ -24,6 +24,8 @@ public static class LeadSyncCli
         root.Subcommands.Add(ExplainCommand.Create(io));
         root.Subcommands.Add(PreviewCommand.Create(io));
         root.Subcommands.Add(QuarantineCommand.Create(io));
+        root.Subcommands.Add(ReportCommand.Create(io));
+        root.Subcommands.Add(HashPasswordCommand.Create(io));
         return root;
     }
 

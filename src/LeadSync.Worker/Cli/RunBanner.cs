@@ -30,6 +30,10 @@ public static class RunBanner
             var first = settings.Health.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? settings.Health.Urls;
             var endpoints = settings.Telemetry.Prometheus ? "/health/live, /health/ready, /metrics" : "/health/live, /health/ready";
             lines.Add($"  endpoints  {first.TrimEnd('/')} {endpoints}");
+            if (settings.Health.Console.Enabled)
+            {
+                lines.Add($"  console    {first.TrimEnd('/')}/console ({(string.IsNullOrEmpty(settings.Health.Console.AdminPasswordHash) ? "local users are admin" : "admin by password, local viewers see emails masked")})");
+            }
         }
         else
         {

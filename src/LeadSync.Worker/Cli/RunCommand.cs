@@ -3,6 +3,7 @@ using LeadSync.Sync.Telemetry;
 using LeadSync.Worker.Hosting;
 using LeadSync.Worker.Logging;
 using LeadSync.Worker.Scheduling;
+using LeadSync.Worker.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -97,6 +98,8 @@ public static class RunCommand
         builder.Services.AddHostedService<StateMigrationService>();
         builder.Services.AddLeadSync(settings);
         builder.Services.AddLeadSyncScheduling(settings);
+        builder.Services.AddHostedService<State.StateRetentionService>();
+        builder.Services.AddLeadSyncConsole(settings, live: true);
         // Singletons: the freshness check keeps the process start as its grace period (a per-probe instance would not).
         builder.Services.AddSingleton<StateStoreHealthCheck>();
         builder.Services.AddSingleton<CycleFreshnessHealthCheck>();
@@ -110,7 +113,8 @@ public static class RunCommand
         if (settings.Health.Enabled)
         {
             app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-            app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+            app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthJson.WriteAsync });
+            app.MapLeadSyncConsole();
         }
 
         if (settings.Telemetry.Prometheus)

@@ -37,6 +37,9 @@ public sealed class HealthOptions
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>The web console on the same port (section <c>LeadSync:Health:Console</c>).</summary>
+    public WebConsole.ConsoleOptions Console { get; set; } = new();
 }
 
 /// <summary>Section <c>LeadSync:Telemetry</c>.</summary>
@@ -112,6 +115,7 @@ public sealed class LeadSyncSettings
         var problems = new List<ConfigProblem>();
         problems.AddRange(StateOptionsValidator.Validate(State, "LeadSync:State"));
         problems.AddRange(Schedule.Validate("LeadSync:Schedule"));
+        problems.AddRange(WebConsole.ConsoleOptionsValidator.Validate(Health.Console, Health.Urls, "LeadSync:Health:Console"));
         if (!string.Equals(Logging.Format, "text", StringComparison.OrdinalIgnoreCase) && !string.Equals(Logging.Format, "json", StringComparison.OrdinalIgnoreCase))
         {
             problems.Add(new ConfigProblem("LeadSync:Logging:Format", $"'{Logging.Format}' is not a log format", "text, json"));
