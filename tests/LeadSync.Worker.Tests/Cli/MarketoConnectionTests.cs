@@ -131,7 +131,7 @@ public sealed partial class MarketoConnectionTests
         var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--config", bad);
 
         Assert.Equal(2, exit);
-        Assert.Contains("LeadSync:Connections[0]:MarketingPlatform: 'Pardo' is not a marketing platform (allowed: HubSpot, Marketo)", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Connections[0]:MarketingPlatform: 'Pardo' is not a marketing platform (allowed: HubSpot, Marketo, Pardot)", error, StringComparison.Ordinal);
         Assert.Contains("LeadSync:Connections:1:Marketo:BaseUrl", error, StringComparison.Ordinal);
         Assert.Contains("LeadSync:Connections:1:Marketo:ClientId", error, StringComparison.Ordinal);
         Assert.Contains("LeadSync:Connections:1:Marketo:ClientSecret", error, StringComparison.Ordinal);

@@ -32,6 +32,7 @@ public sealed partial class DeployFilesTests
     {
         ["HubSpot"] = typeof(HubSpotOptions),
         ["Marketo"] = typeof(LeadSync.Connectors.Marketo.MarketoOptions),
+        ["Pardot"] = typeof(LeadSync.Connectors.Pardot.PardotOptions),
         ["Salesforce"] = typeof(SalesforceOptions),
         ["State"] = typeof(StateOptions),
         ["Sync"] = typeof(SyncOptions),
