@@ -20,7 +20,8 @@ public sealed class ResilienceTests
         var started = TimeProvider.System.GetTimestamp();
         while (!done())
         {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(60), "the connector never got there");
+            // A hang guard, not a speed assert: generous so a loaded machine never trips it.
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromMinutes(3), "the connector never got there");
             clock.Advance(step);
             await Task.Delay(5);
         }
