@@ -312,6 +312,9 @@ public sealed partial class SalesforceCrmSystem : ICrmSystem
     public async Task<SalesforceExternalKeyCheck> CheckExternalKeyAsync(CancellationToken cancellationToken) =>
         schema.CheckExternalKey(await DescribeLeadAsync(cancellationToken));
 
+    public async Task<IReadOnlyList<string>> CheckIdempotentCreatesAsync(CancellationToken cancellationToken) =>
+        (await CheckExternalKeyAsync(cancellationToken)).Problems;
+
     public async Task<ApiQuota> GetDailyQuotaAsync(CancellationToken cancellationToken)
     {
         var quota = await SendAsync(

@@ -30,6 +30,12 @@ public sealed class SalesforceOptions
 
     public string ApiVersion { get; set; } = "v60.0";
 
+    /// <summary>
+    /// The Lead custom text field (External ID, Unique) that holds LeadSync's key of a person: leads are created by an
+    /// upsert on it, so a retried create never makes a second lead. <c>validate-config --live</c> checks its attributes.
+    /// </summary>
+    public string ExternalKeyField { get; set; } = "LeadSync_Key__c";
+
     /// <summary>Writes stop when the used share of the org's daily API requests reaches this value.</summary>
     public double DailyApiReserveShare { get; set; } = 0.8;
 

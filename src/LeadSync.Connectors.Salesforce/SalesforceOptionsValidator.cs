@@ -53,6 +53,11 @@ public static partial class SalesforceOptionsValidator
                 break;
         }
 
+        if (string.IsNullOrWhiteSpace(o.ExternalKeyField) || !CustomFieldPattern().IsMatch(o.ExternalKeyField))
+        {
+            Add(nameof(o.ExternalKeyField), $"'{o.ExternalKeyField}' is not a custom field's API name", "a Lead custom text field marked External ID and Unique, e.g. LeadSync_Key__c");
+        }
+
         var version = ApiVersionPattern().Match(o.ApiVersion ?? string.Empty);
         if (!version.Success)
         {
@@ -136,4 +141,7 @@ public static partial class SalesforceOptionsValidator
 
     [GeneratedRegex(@"^v(\d{2,3})\.(\d)$", RegexOptions.CultureInvariant)]
     private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*__c$", RegexOptions.CultureInvariant)]
+    private static partial Regex CustomFieldPattern();
 }

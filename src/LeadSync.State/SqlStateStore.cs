@@ -55,7 +55,11 @@ public abstract partial class SqlStateStore : IStateStore
         _core.StreamLeadsAsync(connection, cancellationToken);
 
     public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
-        _core.BeginAssignmentsAsync(entries, cancellationToken);
+        _core.BeginAssignmentsAsync(entries, new Dictionary<string, long>(), cancellationToken);
+
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken) =>
+        _core.BeginAssignmentsAsync(entries, routingAdvances, cancellationToken);
 
     public Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken) =>
         _core.UpdateAssignmentAsync(entry, cancellationToken);

@@ -61,6 +61,34 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task BeginAssignmentsAsync_WithRoutingAdvances_MovesPositionsInTheSameTransaction()
+    {
+        await Store.TakeRoutingTicketAsync(Conn, "emea", Ct);
+
+        var before = Store.Sql().ConnectionsOpened;
+        var stored = await Store.BeginAssignmentsAsync(
+            [Assignment("k1", 1, "005A"), Assignment("k2", 1, "005B")], new Dictionary<string, long> { ["emea"] = 2, ["amer"] = 1, ["apac"] = 0 }, Ct);
+
+        Assert.Equal(["k1", "k2"], stored.Select(e => e.LeadKey));
+        Assert.Equal(before + 1, Store.Sql().ConnectionsOpened);
+        var state = await Store.GetRoutingStateAsync(Conn, Ct);
+        Assert.Equal(new Dictionary<string, long> { ["emea"] = 3, ["amer"] = 1 }, state.Positions);
+        Assert.Equal(new Dictionary<string, int> { ["005A"] = 1, ["005B"] = 1 }, state.OpenLeadsByOwner);
+    }
+
+    [Fact]
+    public async Task BeginAssignmentsAsync_NegativeAdvanceOrAdvanceWithoutHandoffs_RefusedAndNothingStored()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            Store.BeginAssignmentsAsync([Assignment("k1", 1, "005A")], new Dictionary<string, long> { ["emea"] = -1 }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.BeginAssignmentsAsync([], new Dictionary<string, long> { ["emea"] = 1 }, Ct));
+
+        Assert.Empty(await Store.GetAssignmentsAsync(Conn, "k1", Ct));
+        Assert.Empty((await Store.GetRoutingStateAsync(Conn, Ct)).Positions);
+    }
+
+    [Fact]
     public async Task FindLeadsAsync_BothIdLists_OneRoundTrip()
     {
         await Store.SaveLeadsAsync(Conn, [Lead("k1", "m1", "c1"), Lead("k2", "m2", null), Lead("k3", null, "c3")], Ct);

@@ -142,6 +142,23 @@ internal sealed class InMemoryStateStore : IStateStore
         return Log(nameof(BeginAssignmentsAsync), Task.FromResult<IReadOnlyList<AssignmentEntry>>(stored));
     }
 
+    /// <summary>The round-robin advances passed with each begin, in call order.</summary>
+    public List<IReadOnlyDictionary<string, long>> AdvancesBegun { get; } = [];
+
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken)
+    {
+        var stored = BeginAssignmentsAsync(entries, cancellationToken);
+        AdvancesBegun.Add(routingAdvances);
+        foreach (var (team, count) in routingAdvances)
+        {
+            var connection = entries[0].Connection;
+            _positions[(connection, team)] = _positions.GetValueOrDefault((connection, team)) + count;
+        }
+
+        return stored;
+    }
+
     public Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken)
     {
         _ledger[(entry.Connection, entry.LeadKey, entry.Crossing)] = entry;

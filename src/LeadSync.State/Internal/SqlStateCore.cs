@@ -207,11 +207,29 @@ internal sealed partial class SqlStateCore(Func<CancellationToken, Task<DbConnec
 
     // ---- Assignment ledger ----
 
-    public async Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken ct)
+    public async Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken ct)
     {
+        var negative = routingAdvances.FirstOrDefault(a => a.Value < 0);
+        if (negative.Key is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(routingAdvances), negative.Value, $"Team '{negative.Key}' cannot move its round-robin position backwards.");
+        }
+
         if (entries.Count == 0)
         {
+            if (routingAdvances.Any(a => a.Value > 0))
+            {
+                throw new ArgumentException("Round-robin positions move only with the handoffs that used them.", nameof(routingAdvances));
+            }
+
             return [];
+        }
+
+        var connections = entries.Select(e => e.Connection).Distinct(StringComparer.Ordinal).ToList();
+        if (routingAdvances.Any(a => a.Value > 0) && connections.Count != 1)
+        {
+            throw new ArgumentException("Round-robin positions belong to one connection: begin one connection's handoffs at a time.", nameof(routingAdvances));
         }
 
         // Insert-if-absent then read back in the same transaction: a second worker beginning the same crossing gets the
@@ -223,6 +241,16 @@ internal sealed partial class SqlStateCore(Func<CancellationToken, Task<DbConnec
         await using var db = await Open(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         foreach (var (sql, parameters) in MultiRow(AssignmentInsert, absent, AssignmentValues, "ON CONFLICT (connection, lead_key, crossing) DO NOTHING"))
+        {
+            await db.ExecuteAsync(Cmd(sql, parameters, ct, tx));
+        }
+
+        var advances = routingAdvances
+            .Where(a => a.Value > 0)
+            .OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => (Team: a.Key, Count: a.Value))
+            .ToList();
+        foreach (var (sql, parameters) in MultiRow(RoutingInsert, advances, a => [connections[0], a.Team, a.Count], RoutingAdvance))
         {
             await db.ExecuteAsync(Cmd(sql, parameters, ct, tx));
         }

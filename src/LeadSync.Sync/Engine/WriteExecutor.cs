@@ -5,10 +5,9 @@ namespace LeadSync.Sync.Engine;
 /// <summary>Where a batch's writes go: the real systems, or nowhere (a dry run, which assumes every write succeeds).</summary>
 internal interface IWriteTarget
 {
-    Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
-
-    /// <summary>Moves the teams' round-robin positions by what the batch's begun handoffs used.</summary>
-    Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken);
+    /// <summary>Begins the ledger entries and moves the teams' round-robin positions by what they used, in one transaction.</summary>
+    Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken);
 
@@ -31,11 +30,9 @@ internal interface IWriteTarget
 /// <summary>The connection's systems and state store.</summary>
 internal sealed class LiveWriteTarget(SyncConnection connection, IStateStore store) : IWriteTarget
 {
-    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
-        store.BeginAssignmentsAsync(entries, cancellationToken);
-
-    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) =>
-        store.SettleAsync(new BatchSettlement(connection.Name, [], [], [], [], [], advances), cancellationToken);
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken) =>
+        store.BeginAssignmentsAsync(entries, routingAdvances, cancellationToken);
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         connection.Crm.CreateLeadsAsync(creates, cancellationToken);
@@ -64,10 +61,9 @@ internal sealed class DryRunWriteTarget : IWriteTarget
 {
     private int _created;
 
-    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken) =>
         Task.FromResult(entries);
-
-    public Task AdvanceRoutingAsync(IReadOnlyDictionary<string, long> advances, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyList<WriteOutcome>> CreateCrmLeadsAsync(IReadOnlyList<CrmLeadCreate> creates, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WriteOutcome>>(creates.Select(_ => new WriteOutcome($"(new lead {Interlocked.Increment(ref _created)})", true, Created: true)).ToList());
@@ -110,11 +106,14 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
         var people = batch.People.Select(p => new Progress(p, connection)).ToList();
         var active = people.Where(p => p.Plan.Blocked is null).ToList();
 
-        // 1. The ledger entry of each new crossing is written before any API write.
+        // 1. The ledger entry of each new crossing is written before any API write, and the round-robin positions the
+        // begun crossings used move with them in the same transaction: a cycle that dies after this point resumes those
+        // crossings with their reps, and the next crossings go on from the next rep, as they would have without the crash.
+        // (Settled with the batch instead, a crash handed the next lead to the same rep.)
         var begin = active.Where(p => p.Plan.Handoff is { Resumed: false }).ToList();
         if (begin.Count > 0)
         {
-            var stored = await target.BeginAssignmentsAsync(begin.Select(p => p.Entry!).ToList(), cancellationToken);
+            var stored = await target.BeginAssignmentsAsync(begin.Select(p => p.Entry!).ToList(), batch.RoutingAdvances, cancellationToken);
             for (var i = 0; i < begin.Count; i++)
             {
                 if (!string.Equals(stored[i].OwnerId, begin[i].Entry!.OwnerId, StringComparison.Ordinal))
@@ -125,14 +124,6 @@ internal sealed class WriteExecutor(string connection, ConnectionModel model, IW
 
                 begin[i].Entry = stored[i];
             }
-        }
-
-        // The round-robin positions the begun crossings used move with them, before any API write: a cycle that dies
-        // after this point resumes those crossings with their reps, and the next crossings go on from the next rep, as
-        // they would have without the crash. (Settled with the batch instead, a crash handed the next lead to the same rep.)
-        if (batch.RoutingAdvances.Any(a => a.Value != 0))
-        {
-            await target.AdvanceRoutingAsync(batch.RoutingAdvances, cancellationToken);
         }
 
         // 2. CRM leads for marketing-only people handed to sales.

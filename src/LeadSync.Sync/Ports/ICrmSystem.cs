@@ -45,6 +45,12 @@ public interface ICrmSystem : IApiTraffic
     /// <summary>Field metadata of the lead object: names, types, updateability and picklist values.</summary>
     Task<IReadOnlyList<FieldMetadata>> GetFieldsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For <c>validate-config --live</c>: what an admin must change so creates stay idempotent (the key field creates
+    /// are keyed by exists, is an external id, unique and writable), one sentence each; empty when all is well.
+    /// </summary>
+    Task<IReadOnlyList<string>> CheckIdempotentCreatesAsync(CancellationToken cancellationToken);
+
     /// <summary>The org's daily API requests as reported by the API.</summary>
     Task<ApiQuota> GetDailyQuotaAsync(CancellationToken cancellationToken);
 }

@@ -38,6 +38,13 @@ public interface IStateStore
     /// </summary>
     Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(IReadOnlyList<AssignmentEntry> entries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Begins the entries as above and, in the same transaction, moves the teams' round-robin positions by what those
+    /// handoffs used: a crash can never leave a begun crossing whose position the next handoff would take again.
+    /// </summary>
+    Task<IReadOnlyList<AssignmentEntry>> BeginAssignmentsAsync(
+        IReadOnlyList<AssignmentEntry> entries, IReadOnlyDictionary<string, long> routingAdvances, CancellationToken cancellationToken);
+
     /// <summary>Replaces the stored entry's mutable parts (steps done, completion, SLA fields).</summary>
     Task UpdateAssignmentAsync(AssignmentEntry entry, CancellationToken cancellationToken);
 

@@ -94,7 +94,7 @@ public static class LeadSyncHostFactory
             services.AddSalesforceConnector(
                 connection.Name,
                 connection.Salesforce,
-                new SalesforceLeadSchema(model.Mappings.CrossReference.SalesforceField, model.Sync.ScoreField, model.Sync.GradeField));
+                new SalesforceLeadSchema(model.Mappings.CrossReference.SalesforceField, model.Sync.ScoreField, model.Sync.GradeField, connection.Salesforce.ExternalKeyField));
         }
 
         services.AddSingleton<ConnectionRegistry>();

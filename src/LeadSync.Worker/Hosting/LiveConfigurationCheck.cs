@@ -8,7 +8,7 @@ namespace LeadSync.Worker.Hosting;
 
 /// <summary>
 /// The part of validation that needs the live systems: mappings, value maps and scoring properties checked against
-/// the portal's properties and the org's Lead describe. Problems are printed like every other configuration problem.
+/// the portal's properties and the org's Lead describe, and the External ID field the CRM's leads are created by. Problems are printed like every other configuration problem.
 /// </summary>
 public static class LiveConfigurationCheck
 {
@@ -29,6 +29,12 @@ public static class LiveConfigurationCheck
             try
             {
                 problems.AddRange(await MetadataCheck.RunAsync(connection, paths, cancellationToken));
+
+                // Leads are created by an upsert on LeadSync's key: without a unique External ID a retried create duplicates.
+                problems.AddRange((await connection.Crm.CheckIdempotentCreatesAsync(cancellationToken)).Select(problem => new ConfigProblem(
+                    $"{paths["Salesforce"]}:ExternalKeyField",
+                    problem,
+                    "a Lead custom text field with the External ID and Unique attributes, writable by the integration user (see the README)")));
             }
             catch (ExternalApiException ex) when (ex.Kind is not (ApiErrorKind.Authentication or ApiErrorKind.Rejected))
             {

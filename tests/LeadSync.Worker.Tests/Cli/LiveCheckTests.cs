@@ -46,4 +46,52 @@ public sealed class LiveCheckTests
         Assert.True(exit == 0, error);
         Assert.Contains("rules agree with the live systems", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("LeadSync_Key2__c", "Lead has no field LeadSync_Key2__c")]
+    [InlineData("HubSpot_Contact_Id__c", "is not marked External ID")]
+    public async Task ValidateConfigLive_KeyFieldNotAUniqueExternalId_IsAProblemAtItsPath(string keyField, string expected)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Seed = 3, LeadCount = 20 });
+        using var dir = new TempDir();
+        var config = dir.File("key.json", $$"""
+            {
+              "LeadSync": {
+                "HubSpot": { "BaseUrl": "{{sandbox.HubSpotBaseUrl.ToString().TrimEnd('/')}}", "AccessToken": "{{sandbox.HubSpotAccessToken}}" },
+                "Salesforce": { "LoginUrl": "{{sandbox.SalesforceLoginUrl.ToString().TrimEnd('/')}}", "ClientId": "{{sandbox.SalesforceClientId}}", "ClientSecret": "{{sandbox.SalesforceClientSecret}}", "ExternalKeyField": "{{keyField}}" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" }
+              }
+            }
+            """);
+
+        var (offline, _, offlineError) = await CliRunner.RunAsync("validate-config", "--config", config);
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--live", "--config", config);
+
+        Assert.True(offline == 0, offlineError);
+        Assert.Equal(2, exit);
+        Assert.Contains("LeadSync:Salesforce:ExternalKeyField", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Equal(0, sandbox.Stats.HubSpotWrites + sandbox.Stats.SalesforceWrites);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_KeyFieldNotACustomFieldName_IsRefusedOffline()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("key.json", $$"""
+            {
+              "LeadSync": {
+                "HubSpot": { "AccessToken": "x" },
+                "Salesforce": { "LoginUrl": "https://acme.my.salesforce.com", "ClientId": "id", "ClientSecret": "secret", "ExternalKeyField": "Email" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" }
+              }
+            }
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("LeadSync:Salesforce:ExternalKeyField", error, StringComparison.Ordinal);
+        Assert.Contains("not a custom field's API name", error, StringComparison.Ordinal);
+    }
 }

@@ -481,6 +481,8 @@ public sealed class KillSwitch
         public Task<IReadOnlyList<FieldMetadata>> GetFieldsAsync(CancellationToken cancellationToken) => inner.GetFieldsAsync(cancellationToken);
 
         public Task<ApiQuota> GetDailyQuotaAsync(CancellationToken cancellationToken) => inner.GetDailyQuotaAsync(cancellationToken);
+
+        public Task<IReadOnlyList<string>> CheckIdempotentCreatesAsync(CancellationToken cancellationToken) => inner.CheckIdempotentCreatesAsync(cancellationToken);
     }
 
     private sealed class Marketing(IMarketingPlatform inner, KillSwitch kill) : IMarketingPlatform

@@ -211,5 +211,7 @@ public sealed class CrmFaults
         public Task<IReadOnlyList<FieldMetadata>> GetFieldsAsync(CancellationToken cancellationToken) => inner.GetFieldsAsync(cancellationToken);
 
         public Task<ApiQuota> GetDailyQuotaAsync(CancellationToken cancellationToken) => inner.GetDailyQuotaAsync(cancellationToken);
+
+        public Task<IReadOnlyList<string>> CheckIdempotentCreatesAsync(CancellationToken cancellationToken) => inner.CheckIdempotentCreatesAsync(cancellationToken);
     }
 }
