@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.HubSpot.Api;
 using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;

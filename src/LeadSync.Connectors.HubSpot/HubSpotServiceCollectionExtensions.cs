@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.HubSpot.Api;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +63,7 @@ public static class HubSpotServiceCollectionExtensions
         http.AddHttpMessageHandler(sp => new HubSpotDiagnosticsHandler(sp.GetRequiredKeyedService<HubSpotRateLimitState>(connectionName)));
 
         // Innermost: an unreadable body is an attempt's failure, retried by the pipeline like a 503.
-        http.AddHttpMessageHandler(() => new HubSpotBodyGuardHandler());
+        http.AddHttpMessageHandler(() => new JsonBodyGuardHandler("HubSpot"));
 
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.Marketo.Api;
 using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
@@ -731,6 +732,7 @@ public sealed class MarketoMarketingPlatform : IMarketingPlatform
             TimeoutRejectedException => Transient(operation, "the request timed out", inner),
             RateLimiterRejectedException => new ExternalApiException(SystemRole.Marketing, Product, ApiErrorKind.RateLimited, null, "CLIENT_RATE_LIMIT",
                 $"{operation}: the local rate limiter's queue is full", null, inner),
+            UnreadableResponseException => Malformed(operation, inner.Message, null, inner), // after its retries
             HttpRequestException => Transient(operation, Redact(inner.Message), inner),
             OperationCanceledException => Transient(operation, "the request was cancelled by a timeout", inner),
             _ when wrapper => Transient(operation, Redact(inner?.Message ?? "the request could not be sent"), inner),

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.Marketo.Api;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,18 +49,19 @@ public static class MarketoServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<MarketoMarketingPlatform>());
         });
 
-        services.AddHttpClient(identityName, client =>
+        var identity = services.AddHttpClient(identityName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            })
-            .AddResilienceHandler("marketo-identity", (builder, context) =>
+            });
+        identity.AddResilienceHandler("marketo-identity", (builder, context) =>
             {
                 builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 builder.AddTimeout(snapshot.TotalTimeout);
                 builder.AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = Math.Min(snapshot.MaxRetries, 3), Delay = snapshot.RetryBaseDelay, UseJitter = true, BackoffType = DelayBackoffType.Exponential });
                 builder.AddTimeout(snapshot.AttemptTimeout);
             });
+        identity.AddHttpMessageHandler(() => new JsonBodyGuardHandler(MarketoErrors.Product));
 
         var http = services.AddHttpClient(clientName, client =>
             {
@@ -78,6 +80,9 @@ public static class MarketoServiceCollectionExtensions
         // After the resilience handler, so it sits inside it: every attempt gets the current token and is counted.
         http.AddHttpMessageHandler(sp => new MarketoAuthHandler(
             sp.GetRequiredKeyedService<MarketoTokenProvider>(connectionName), sp.GetRequiredKeyedService<MarketoTraffic>(connectionName)));
+
+        // Innermost: a cut-off or garbled JSON answer fails its attempt, so the retry repeats it like a 5xx.
+        http.AddHttpMessageHandler(() => new JsonBodyGuardHandler(MarketoErrors.Product));
 
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.Pardot.Api;
 using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
@@ -678,6 +679,7 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
         {
             BrokenCircuitException => PardotErrors.Transient(operation, "the circuit is open after repeated failures", inner),
             TimeoutRejectedException => PardotErrors.Transient(operation, "the request timed out", inner),
+            UnreadableResponseException unreadable => PardotErrors.Malformed(operation, (int?)unreadable.StatusCode, inner.Message, inner), // after its retries
             HttpRequestException => PardotErrors.Transient(operation, inner.Message, inner),
             OperationCanceledException => PardotErrors.Transient(operation, "the request was cancelled by a timeout", inner),
             ExternalApiException mapped => mapped,

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using LeadSync.Connectors.Http;
 using LeadSync.Connectors.Pardot.Api;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Sync.Ports;
@@ -73,6 +74,9 @@ public static class PardotServiceCollectionExtensions
             context.ServiceProvider.GetRequiredService<TimeProvider>(),
             context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("LeadSync.Connectors.Pardot.Resilience")));
         http.AddHttpMessageHandler(sp => new PardotObservingHandler(sp.GetRequiredKeyedService<PardotConnectionState>(connectionName)));
+
+        // Innermost: a cut-off or garbled JSON answer fails its attempt, so the retry repeats it like a 5xx.
+        http.AddHttpMessageHandler(() => new JsonBodyGuardHandler(PardotErrors.Product));
 
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {

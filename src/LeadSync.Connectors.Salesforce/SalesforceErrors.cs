@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LeadSync.Connectors.Http;
 using LeadSync.Domain.Planning;
 using LeadSync.Sync.Ports;
 using Polly;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LeadSync.Connectors.Http;
 using LeadSync.Sync.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,7 +63,7 @@ public static class SalesforceServiceCollectionExtensions
         var token = services.AddHttpClient(TokenClientName(connectionName), client => client.Timeout = clientTimeout);
         token.AddResilienceHandler("salesforce-token", pipeline => ConfigurePipeline(pipeline, options, postIsRepeatable: true));
         token.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
-        token.AddHttpMessageHandler(() => new SalesforceBodyGuardHandler());
+        token.AddHttpMessageHandler(() => new JsonBodyGuardHandler("Salesforce"));
 
         // API client, outermost first: auth (instance URL, bearer, one refresh on 401) → resilience → observation of each attempt.
         var api = services.AddHttpClient(ApiClientName(connectionName), client =>
@@ -78,7 +79,7 @@ public static class SalesforceServiceCollectionExtensions
         api.AddHttpMessageHandler(sp => new SalesforceObservingHandler(sp.GetRequiredKeyedService<SalesforceConnectionState>(connectionName)));
 
         // Innermost: an unreadable body is an attempt's failure, seen (and retried where allowed) by the pipeline.
-        api.AddHttpMessageHandler(() => new SalesforceBodyGuardHandler());
+        api.AddHttpMessageHandler(() => new JsonBodyGuardHandler("Salesforce"));
 
         services.AddKeyedSingleton(connectionName, (sp, _) =>
         {

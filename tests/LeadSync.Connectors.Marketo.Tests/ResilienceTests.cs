@@ -228,13 +228,44 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task GetFieldsAsync_TruncatedBody_MalformedResponse()
+    public async Task GetFieldsAsync_TruncatedBodyEveryTime_MalformedResponseAfterTheRetries()
     {
-        using var fake = new FakeMarketo(r => r.IsIdentity ? null : Reply.Json("""{"requestId":"1","success":true,"result":[{"name":"API Le"""));
-        var system = fake.Connect();
+        var describes = 0;
+        using var fake = new FakeMarketo(r =>
+        {
+            if (r.Path == "/rest/v1/leads/describe2.json")
+            {
+                Interlocked.Increment(ref describes);
+            }
+
+            return r.IsIdentity ? null : Reply.Json("""{"requestId":"1","success":true,"result":[{"name":"API Le""");
+        });
+        var system = fake.Connect(o => o.MaxRetries = 2);
 
         var ex = await Assert.ThrowsAsync<ExternalApiException>(() => DescribeAsync(system));
 
         Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
+        Assert.Equal(3, describes);
+    }
+
+    [Fact]
+    public async Task GetFieldsAsync_OneTruncatedBody_RetriedLikeA5xxThenSucceeds()
+    {
+        var describes = 0;
+        using var fake = new FakeMarketo(r =>
+        {
+            if (r.Path != "/rest/v1/leads/describe2.json")
+            {
+                return r.Path == "/rest/v1/activities/types.json" ? Reply.Json(Bodies.ActivityTypes(1)) : null;
+            }
+
+            return Interlocked.Increment(ref describes) == 1 ? Reply.Json("""{"requestId":"1","success":true,"result":[{"name":"API Le""") : Describe();
+        });
+        var system = fake.Connect();
+
+        var fields = await DescribeAsync(system);
+
+        Assert.NotEmpty(fields);
+        Assert.Equal(2, describes);
     }
 }

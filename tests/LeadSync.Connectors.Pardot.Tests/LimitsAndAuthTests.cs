@@ -90,6 +90,31 @@ public sealed class LimitsAndAuthTests : IDisposable
     }
 
     [Fact]
+    public async Task TruncatedBody_RetriedLikeA5xx_ThenRead()
+    {
+        _host.Api.Given(Request.Create().WithPath($"{Prospects}/1").UsingGet()).InScenario("cut").WillSetStateTo("ok")
+            .RespondWith(Json(200, """{"id":1,"email":"""));
+        _host.Api.Given(Request.Create().WithPath($"{Prospects}/1").UsingGet()).InScenario("cut").WhenStateIs("ok")
+            .RespondWith(Json(200, Prospect(1, "2026-11-20T09:00:00+00:00").ToJsonString()));
+
+        var people = await _host.Marketing.ReadByIdsAsync(["1"], [], CancellationToken.None);
+
+        Assert.Equal("1", Assert.Single(people).Id);
+        Assert.Equal(2, _host.Marketing.CallCount);
+    }
+
+    [Fact]
+    public async Task TruncatedBody_BeyondTheRetries_MalformedResponse()
+    {
+        _host.Api.Given(Request.Create().WithPath($"{Prospects}/1").UsingGet()).RespondWith(Json(200, """{"id":1,"email":"""));
+
+        var ex = await Assert.ThrowsAsync<ExternalApiException>(() => _host.Marketing.ReadByIdsAsync(["1"], [], CancellationToken.None));
+
+        Assert.Equal(ApiErrorKind.MalformedResponse, ex.Kind);
+        Assert.Equal(1 + _host.Options.MaxRetries, _host.Marketing.CallCount);
+    }
+
+    [Fact]
     public async Task DailyLimit_Code122_PausesWritesUntilReset()
     {
         _host.Api.Given(Request.Create().WithPath($"{Prospects}/1").UsingPatch()).RespondWith(Json(400, Error(122, "Daily API rate limit met")));

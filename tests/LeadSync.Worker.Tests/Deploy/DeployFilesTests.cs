@@ -135,6 +135,22 @@ public sealed partial class DeployFilesTests
     }
 
     [Fact]
+    public void Dockerfile_RestoreLayer_CopiesEveryProjectTheWorkerBuildsFrom()
+    {
+        // The restore runs on the project files alone: one missing is a restore that cannot find a referenced project.
+        var lines = DockerInstructions();
+        var restore = lines.FindIndex(l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal));
+        Assert.True(restore > 0, "no restore step");
+        var copied = lines.Take(restore).Where(l => l.StartsWith("COPY src/", StringComparison.Ordinal)).ToList();
+
+        foreach (var project in Directory.GetFiles(Path.Combine(RepoRoot, "src"), "*.csproj", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(RepoRoot, project).Replace('\\', '/');
+            Assert.Contains(copied, l => l.StartsWith($"COPY {relative} ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Dockerfile_HealthCheckAndPort_AgreeWithHealthUrls()
     {
         var lines = DockerInstructions();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace LeadSync.Connectors.Salesforce;
+namespace LeadSync.Connectors.Http;
 
 /// <summary>
 /// A successful answer whose JSON body could not be read (cut off, garbled, or the connection dropped while it was
@@ -34,9 +34,9 @@ public sealed class UnreadableResponseException : HttpRequestException
 /// <summary>
 /// Innermost handler: reads every successful JSON answer to its end inside the attempt and checks that it is complete
 /// JSON. A body the connector could not read later is then an attempt's failure the retry sees, not a permanent one
-/// discovered after the pipeline has finished.
+/// discovered after the pipeline has finished. <paramref name="product"/> names the vendor in the messages.
 /// </summary>
-public sealed class SalesforceBodyGuardHandler : DelegatingHandler
+public sealed class JsonBodyGuardHandler(string product) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ public sealed class SalesforceBodyGuardHandler : DelegatingHandler
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             if (!IsCompleteJson(bytes))
             {
-                throw new UnreadableResponseException($"Salesforce answered HTTP {(int)response.StatusCode} with a body that is not complete JSON ({bytes.Length} bytes).", null, response.StatusCode);
+                throw new UnreadableResponseException($"{product} answered HTTP {(int)response.StatusCode} with a body that is not complete JSON ({bytes.Length} bytes).", null, response.StatusCode);
             }
 
             return response;
@@ -60,7 +60,7 @@ public sealed class SalesforceBodyGuardHandler : DelegatingHandler
         catch (Exception ex) when (ex is IOException or (HttpRequestException and not UnreadableResponseException))
         {
             response.Dispose();
-            throw new UnreadableResponseException("The connection failed while the Salesforce response body was read.", ex, response.StatusCode);
+            throw new UnreadableResponseException($"The connection failed while the {product} response body was read.", ex, response.StatusCode);
         }
         catch
         {
@@ -69,12 +69,12 @@ public sealed class SalesforceBodyGuardHandler : DelegatingHandler
         }
     }
 
-    internal static bool IsJson(HttpResponseMessage response) =>
+    private static bool IsJson(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType is { } type
         && (type.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>True when the bytes are one complete JSON value (an empty body is not).</summary>
-    internal static bool IsCompleteJson(ReadOnlySpan<byte> bytes)
+    private static bool IsCompleteJson(ReadOnlySpan<byte> bytes)
     {
         var reader = new Utf8JsonReader(bytes, isFinalBlock: true, state: default);
         try
