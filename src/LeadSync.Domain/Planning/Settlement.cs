@@ -285,6 +285,11 @@ public static class Settlement
             parts.Add($"owner: {Show(before?.OwnerId)} → {Show(owner.OwnerId)}");
         }
 
+        if (write.Score is { } score)
+        {
+            parts.Add($"score: {Show(before?.Score)} → {score.Score}, grade: {Show(before?.Grade)} → {score.Grade}");
+        }
+
         if (write.CrmId is { } crmId)
         {
             parts.Add($"CRM link → {crmId}");

@@ -51,7 +51,7 @@ internal sealed partial class CycleRun
         _store = store;
         _time = time;
         _logger = logger;
-        _planner = new LeadPlanner(connection.Model);
+        _planner = new LeadPlanner(connection.Model, connection.Marketing.CoreFields.ScoreFields);
         _memory = new CycleMemory(keepLeads: mode == CycleMode.DryRun);
         _gatherer = new BatchGatherer(connection, store, _memory, referenceData, _planner);
         _executor = new WriteExecutor(
