@@ -181,6 +181,8 @@ public static class Settlement
         seen[SeenKeys.Owner] = write?.Owner is { } owner ? owner.OwnerId : contact.OwnerId;
         seen[SeenKeys.Status] = write?.LeadStatus ?? contact.LeadStatus;
         seen[SeenKeys.Stage] = write?.Stage?.Value ?? contact.LifecycleStage;
+        seen[SeenKeys.Score] = write?.Score is { } score ? score.Score.ToString(CultureInfo.InvariantCulture) : contact.Score;
+        seen[SeenKeys.Grade] = write?.Score?.Grade ?? contact.Grade;
         seen[SeenKeys.ModifiedAt] = contact.ModifiedAt.ToString("O", CultureInfo.InvariantCulture);
         return seen;
     }
