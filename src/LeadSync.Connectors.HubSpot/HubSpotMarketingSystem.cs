@@ -66,7 +66,7 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
         _api = api;
         _options = options;
         _schema = schema;
-        _typedProperties = [.. StandardProperties, schema.CrmIdProperty, ModifiedProperty];
+        _typedProperties = [.. StandardProperties, schema.CrmIdProperty, .. new[] { schema.ScoreProperty, schema.GradeProperty }.OfType<string>(), ModifiedProperty];
         CoreFields = new CoreFieldNames(StatusProperty, StageProperty, OwnerProperty, schema.ScoreProperty, schema.GradeProperty, schema.CrmIdProperty);
         _state = state;
         _time = time;
@@ -760,7 +760,9 @@ public sealed class HubSpotMarketingSystem : IMarketingPlatform
             Typed(OwnerProperty),
             Typed(_schema.CrmIdProperty),
             properties,
-            modified);
+            modified,
+            _schema.ScoreProperty is { } score ? Typed(score) : null,
+            _schema.GradeProperty is { } grade ? Typed(grade) : null);
     }
 
     internal static DateTimeOffset? ParseTimestamp(string? value)

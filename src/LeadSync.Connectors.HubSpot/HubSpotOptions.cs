@@ -17,6 +17,15 @@ public sealed class HubSpotOptions
     /// <summary>Search page size; the search API accepts up to 200.</summary>
     public int PageSize { get; set; } = 200;
 
+    /// <summary>
+    /// Contact property the unified score is written to (a custom number property such as <c>leadsync_score</c>); empty =
+    /// not written. Never <c>hubspotscore</c>: that is HubSpot's own calculated score, read-only, and may feed the blend.
+    /// </summary>
+    public string? ScoreProperty { get; set; }
+
+    /// <summary>Contact property the fit grade is written to (a custom text property such as <c>leadsync_fit_grade</c>); empty = not written.</summary>
+    public string? GradeProperty { get; set; }
+
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);

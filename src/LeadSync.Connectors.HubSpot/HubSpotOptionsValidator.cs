@@ -5,6 +5,9 @@ namespace LeadSync.Connectors.HubSpot;
 /// <summary>Checks a HubSpot connection's options and reports every problem at once.</summary>
 public static class HubSpotOptionsValidator
 {
+    /// <summary>HubSpot's own calculated contact score.</summary>
+    private const string NativeScoreProperty = "hubspotscore";
+
     /// <param name="path">Configuration path of the section, e.g. <c>LeadSync:Connections:main:HubSpot</c>.</param>
     public static IReadOnlyList<ConfigProblem> Validate(HubSpotOptions o, string path)
     {
@@ -73,6 +76,33 @@ public static class HubSpotOptionsValidator
         if (o.TenSecondlyRetryDelay < TimeSpan.Zero)
         {
             Add(nameof(o.TenSecondlyRetryDelay), $"{o.TenSecondlyRetryDelay} is negative", "zero or a positive duration such as 00:00:10");
+        }
+
+        string? score = string.IsNullOrWhiteSpace(o.ScoreProperty) ? null : o.ScoreProperty.Trim();
+        string? grade = string.IsNullOrWhiteSpace(o.GradeProperty) ? null : o.GradeProperty.Trim();
+        foreach (var (name, key) in new[] { (score, nameof(o.ScoreProperty)), (grade, nameof(o.GradeProperty)) })
+        {
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (!name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') || !char.IsAsciiLetterLower(name[0]))
+            {
+                Add(key, $"'{name}' is not a HubSpot property name", "an internal property name: lower-case letters, digits and underscores, such as leadsync_score");
+            }
+            else if (HubSpotMarketingSystem.StandardProperties.Contains(name, StringComparer.Ordinal)
+                || HubSpotMarketingSystem.ReservedProperties.Contains(name, StringComparer.Ordinal)
+                || string.Equals(name, NativeScoreProperty, StringComparison.Ordinal))
+            {
+                // hubspotscore is HubSpot's own calculated score (read-only, and a possible input of the blend).
+                Add(key, $"'{name}' is one of HubSpot's own properties LeadSync reads", "a custom contact property of LeadSync's own, such as leadsync_score / leadsync_fit_grade");
+            }
+        }
+
+        if (score is not null && string.Equals(score, grade, StringComparison.Ordinal))
+        {
+            Add(nameof(o.GradeProperty), $"'{grade}' is also the ScoreProperty", "a property of its own for the grade");
         }
 
         if (o.DailyLimitResetTimeOfDayUtc is { } reset && (reset < TimeSpan.Zero || reset >= TimeSpan.FromDays(1)))

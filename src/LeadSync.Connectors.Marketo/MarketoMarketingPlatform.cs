@@ -67,6 +67,7 @@ public sealed class MarketoMarketingPlatform : IMarketingPlatform
             {
                 IdField, EmailField, "firstName", "lastName", "company", "leadSource", UpdatedAtField,
                 SfdcLeadIdField, SfdcContactIdField, SfdcTypeField, options.StatusField, options.StageField,
+                options.ScoreField, options.GradeField,
             }
             .Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f!.Trim()).Distinct(StringComparer.Ordinal).ToList();
         _activityTypes = [.. options.Activities.Select(a => a.ActivityTypeId).Distinct().Order()];
@@ -399,7 +400,9 @@ public sealed class MarketoMarketingPlatform : IMarketingPlatform
             OwnerId: null,
             CrmId: Typed(SfdcLeadIdField),
             values,
-            modified ?? ParseDate(Typed(UpdatedAtField)) ?? DateTimeOffset.UnixEpoch);
+            modified ?? ParseDate(Typed(UpdatedAtField)) ?? DateTimeOffset.UnixEpoch,
+            Score: Typed(Blank(_options.ScoreField)),
+            Grade: Typed(Blank(_options.GradeField)));
     }
 
     // ---- Writes -------------------------------------------------------------------------------

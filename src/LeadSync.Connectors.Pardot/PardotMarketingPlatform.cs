@@ -784,7 +784,9 @@ public sealed class PardotMarketingPlatform : IMarketingPlatform
             null,
             crmId,
             fields,
-            modified);
+            modified,
+            _schema.ScoreField is { } score ? Typed(score) : null,
+            _schema.GradeField is { } grade ? Typed(grade) : null);
     }
 
     private static bool SameValue(string? a, string? b) => string.Equals(string.IsNullOrEmpty(a) ? null : a, string.IsNullOrEmpty(b) ? null : b, StringComparison.Ordinal);

@@ -12,8 +12,11 @@ namespace LeadSync.Sandbox;
 /// </summary>
 internal static class SandboxAdmin
 {
+    /// <summary>Record counts of the Marketo world (zero until something asked about Marketo: it is seeded lazily) and the Pardot one.</summary>
+    public sealed record OtherCounts(int MarketoLeads, int MarketoActivities, int Prospects, int PardotActivities);
+
     public static async Task HandleAsync(
-        HttpContext context, StatsCounters stats, FaultInjector faults, HubSpotStore hubSpot, SalesforceStore salesforce, TimeProvider time)
+        HttpContext context, StatsCounters stats, FaultInjector faults, HubSpotStore hubSpot, SalesforceStore salesforce, TimeProvider time, Func<OtherCounts>? counts = null)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         if (HttpMethods.IsGet(context.Request.Method) && path == "/_sandbox/stats")
@@ -27,8 +30,20 @@ internal static class SandboxAdmin
                 ["salesforceCalls"] = snapshot.SalesforceCalls,
                 ["salesforceWrites"] = snapshot.SalesforceWrites,
                 ["tasksCreated"] = snapshot.TasksCreated,
+                ["marketoCalls"] = snapshot.MarketoCalls,
+                ["marketoWrites"] = snapshot.MarketoWrites,
+                ["marketoThrottled"] = snapshot.MarketoThrottled,
+                ["marketoTokens"] = snapshot.MarketoTokens,
+                ["pardotCalls"] = snapshot.PardotCalls,
+                ["pardotQueryCalls"] = snapshot.PardotQueryCalls,
+                ["pardotWrites"] = snapshot.PardotWrites,
+                ["pardotThrottled"] = snapshot.PardotThrottled,
                 ["contacts"] = hubSpot.Count,
                 ["leads"] = salesforce.LeadCount,
+                ["marketoLeads"] = counts?.Invoke().MarketoLeads ?? 0,
+                ["marketoActivities"] = counts?.Invoke().MarketoActivities ?? 0,
+                ["prospects"] = counts?.Invoke().Prospects ?? 0,
+                ["pardotActivities"] = counts?.Invoke().PardotActivities ?? 0,
                 ["injectedFaults"] = snapshot.InjectedFaults,
                 ["endpoints"] = stats.Endpoints.Snapshot(),
                 ["faults"] = new Dictionary<string, long>

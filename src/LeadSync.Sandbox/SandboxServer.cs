@@ -163,7 +163,9 @@ public sealed class SandboxServer : IAsyncDisposable
                 else if (path.StartsWithSegments("/api/v5"))
                     await pardotApi.HandleAsync(context);
                 else if (path.StartsWithSegments("/_sandbox"))
-                    await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time);
+                    await SandboxAdmin.HandleAsync(context, stats, faults, hubSpot, salesforce, time, () => new SandboxAdmin.OtherCounts(
+                        marketo.IsValueCreated ? marketo.Value.Count : 0, marketo.IsValueCreated ? marketo.Value.ActivityCount : 0,
+                        pardot.CurrentProspects().Count, pardot.Activities().Count));
                 else
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
             }

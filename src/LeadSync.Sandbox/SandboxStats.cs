@@ -19,7 +19,9 @@ public sealed record SandboxStats(
     long MarketoCalls = 0,
     long MarketoWrites = 0,
     long MarketoThrottled = 0,
-    long MarketoTokens = 0);
+    long MarketoTokens = 0,
+    long PardotQueryCalls = 0,
+    long PardotThrottled = 0);
 
 /// <summary>Injected faults by kind; <see cref="Latency"/> counts requests that were delayed.</summary>
 public sealed record InjectedFaultCounts(long RateLimited, long ServerError, long TruncatedBody, long ResponseLost, long OtherStatus, long Latency);
@@ -49,6 +51,8 @@ internal sealed class StatsCounters
     public long MarketoWrites;
     public long MarketoThrottled;
     public long MarketoTokens;
+    public long PardotQueryCalls;
+    public long PardotThrottled;
 
     public EndpointStats Endpoints { get; } = new();
 
@@ -97,7 +101,9 @@ internal sealed class StatsCounters
         Interlocked.Read(ref MarketoCalls),
         Interlocked.Read(ref MarketoWrites),
         Interlocked.Read(ref MarketoThrottled),
-        Interlocked.Read(ref MarketoTokens));
+        Interlocked.Read(ref MarketoTokens),
+        Interlocked.Read(ref PardotQueryCalls),
+        Interlocked.Read(ref PardotThrottled));
 
     public void Reset()
     {
@@ -125,5 +131,7 @@ internal sealed class StatsCounters
         Interlocked.Exchange(ref MarketoWrites, 0);
         Interlocked.Exchange(ref MarketoThrottled, 0);
         Interlocked.Exchange(ref MarketoTokens, 0);
+        Interlocked.Exchange(ref PardotQueryCalls, 0);
+        Interlocked.Exchange(ref PardotThrottled, 0);
     }
 }

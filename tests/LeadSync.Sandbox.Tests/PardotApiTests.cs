@@ -59,6 +59,45 @@ public sealed class PardotApiTests
     }
 
     [Fact]
+    public async Task SandboxStats_PardotCallsByKind_CountedAndServedUnderSandboxStats()
+    {
+        var (sb, pardot) = await StartAsync();
+        await using var _ = sb;
+        var id = FirstLinkedId(sb);
+
+        await GetAsync(pardot, $"{Prospects}?fields=id,email&limit=3");
+        await GetAsync(pardot, $"{Prospects}?fields=id&limit=2");
+        await GetAsync(pardot, $"{Prospects}/{id}?fields=id");
+        await PatchAsync(pardot, $"{Prospects}/{id}?fields=id", """{"jobTitle":"CTO"}""");
+
+        var stats = sb.Server.Stats;
+        Assert.Equal((4L, 2L, 1L, 0L), (stats.PardotCalls, stats.PardotQueryCalls, stats.PardotWrites, stats.PardotThrottled));
+
+        using var response = await sb.HubSpot.GetAsync("/_sandbox/stats");
+        var body = await Sandbox.ReadAsync(response);
+        Assert.Equal(4, (long)body["pardotCalls"]!);
+        Assert.Equal(2, (long)body["pardotQueryCalls"]!);
+        Assert.Equal(1, (long)body["pardotWrites"]!);
+        Assert.Equal(0, (long)body["pardotThrottled"]!);
+        Assert.Equal(0, (long)body["marketoCalls"]!);
+        Assert.Equal(2, (long)body["endpoints"]!["GET /api/{v}/objects/prospects"]!["calls"]!);
+        Assert.Equal(1, (long)body["endpoints"]!["PATCH /api/{v}/objects/prospects/{id}"]!["calls"]!);
+    }
+
+    [Fact]
+    public async Task SandboxStats_DailyLimitMet_CountedAsThrottled()
+    {
+        var (sb, pardot) = await StartAsync(o => o.PardotDailyLimit = 1);
+        await using var _ = sb;
+
+        await GetAsync(pardot, $"{Prospects}?fields=id&limit=1");
+        var refused = await GetAsync(pardot, $"{Prospects}?fields=id&limit=1");
+
+        Assert.Equal(122, (int)refused.Body["code"]!);
+        Assert.Equal((2L, 1L, 1L), (sb.Server.Stats.PardotCalls, sb.Server.Stats.PardotQueryCalls, sb.Server.Stats.PardotThrottled));
+    }
+
+    [Fact]
     public async Task Query_FieldsRequired_OnlyRequestedFieldsComeBack()
     {
         var (sb, pardot) = await StartAsync();

@@ -13,8 +13,14 @@ namespace LeadSync.Domain.Planning;
 /// minimal typed writes they imply. Pure and deterministic: the same snapshot gives the same plan; no I/O, no clock.
 /// Round-robin positions and owner loads advance inside the batch, so a preview and a run pick the same reps.
 /// </summary>
-public sealed class LeadPlanner(ConnectionModel model)
+/// <param name="marketingScore">
+/// Where the marketing platform keeps LeadSync's score and grade (null or nothing: it keeps neither, and no score is
+/// written there). The engine sets it from the connector's configured fields; the planner never knows their names.
+/// </param>
+public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? marketingScore = null)
 {
+    private readonly MarketingScoreFields _marketingScore = marketingScore ?? MarketingScoreFields.None;
+
     private static readonly IReadOnlyDictionary<string, string?> Empty = new Dictionary<string, string?>();
 
     private HandoffOptions HandoffOptions => model.Options.Handoff;
@@ -468,6 +474,15 @@ public sealed class LeadPlanner(ConnectionModel model)
 
             DecideStage(draft, contact);
             RemoveUnchanged(draft.MarketingFields, contact.Fields);
+
+            // Only where the platform has a field for it, and only when it differs from what it holds: a second cycle
+            // with nothing changed writes nothing (no echo loop).
+            var scoreDiffers = _marketingScore.Score && !SameValue(contact.Score, draft.Score.Value.ToString(CultureInfo.InvariantCulture));
+            var gradeDiffers = _marketingScore.Grade && !SameValue(contact.Grade, grade);
+            if (scoreDiffers || gradeDiffers)
+            {
+                draft.MarketingScore = new ScoreWrite(draft.Score.Value, grade);
+            }
         }
 
         draft.StatusAfter = draft.CrmCreate is { } created ? created.Status
@@ -627,6 +642,8 @@ public sealed class LeadPlanner(ConnectionModel model)
 
         public ScoreWrite? CrmScore { get; set; }
 
+        public ScoreWrite? MarketingScore { get; set; }
+
         public CrmLeadCreate? CrmCreate { get; set; }
 
         public HandoffPlan? Handoff { get; set; }
@@ -664,7 +681,7 @@ public sealed class LeadPlanner(ConnectionModel model)
             MarketingUpdate? marketing = null;
             if (Person.Marketing is { } contact)
             {
-                var update = new MarketingUpdate(contact.Id, new Dictionary<string, string?>(MarketingFields, StringComparer.Ordinal), MarketingStatus, Stage, MarketingOwner, MarketingCrmId, LinkCreatedCrmLead);
+                var update = new MarketingUpdate(contact.Id, new Dictionary<string, string?>(MarketingFields, StringComparer.Ordinal), MarketingStatus, Stage, MarketingOwner, MarketingCrmId, LinkCreatedCrmLead, MarketingScore);
                 marketing = update.IsEmpty ? null : update;
             }
 

@@ -42,6 +42,12 @@ public static class SeenKeys
     public const string Status = "_status";
 
     public const string Stage = "_stage";
+
+    /// <summary>The unified score the marketing platform holds in LeadSync's own field (as written or read).</summary>
+    public const string Score = "_score";
+
+    /// <summary>The fit grade the marketing platform holds in LeadSync's own field.</summary>
+    public const string Grade = "_grade";
 }
 
 /// <summary>The steps of one handoff, written before the API writes and completed after them.</summary>

@@ -29,6 +29,12 @@ public interface IPersonRecord
 /// rules an admin configured (scoring, mappings, routing), which name vendor fields on purpose.
 /// </summary>
 /// <param name="CrmId">The CRM record this person is linked to, as stored on the marketing side (the cross-reference).</param>
+/// <param name="Score">
+/// The unified score as last written to the platform, read from LeadSync's own score field (null when blank or when the
+/// platform has none configured) — never the platform's own score (HubSpot's <c>hubspotscore</c>, Pardot's <c>score</c>),
+/// which may be an input of the blend and stays in <see cref="Fields"/>.
+/// </param>
+/// <param name="Grade">The fit grade as last written to the platform, from LeadSync's own grade field.</param>
 public sealed record MarketingPerson(
     string Id,
     string? Email,
@@ -41,7 +47,9 @@ public sealed record MarketingPerson(
     string? OwnerId,
     string? CrmId,
     IReadOnlyDictionary<string, string?> Fields,
-    DateTimeOffset ModifiedAt) : IPersonRecord
+    DateTimeOffset ModifiedAt,
+    string? Score = null,
+    string? Grade = null) : IPersonRecord
 {
     string? IPersonRecord.CounterpartId => CrmId;
 }

@@ -181,6 +181,8 @@ public static class Settlement
         seen[SeenKeys.Owner] = write?.Owner is { } owner ? owner.OwnerId : contact.OwnerId;
         seen[SeenKeys.Status] = write?.LeadStatus ?? contact.LeadStatus;
         seen[SeenKeys.Stage] = write?.Stage?.Value ?? contact.LifecycleStage;
+        seen[SeenKeys.Score] = write?.Score is { } score ? score.Score.ToString(CultureInfo.InvariantCulture) : contact.Score;
+        seen[SeenKeys.Grade] = write?.Score?.Grade ?? contact.Grade;
         seen[SeenKeys.ModifiedAt] = contact.ModifiedAt.ToString("O", CultureInfo.InvariantCulture);
         return seen;
     }
@@ -283,6 +285,11 @@ public static class Settlement
         if (write.Owner is { } owner)
         {
             parts.Add($"owner: {Show(before?.OwnerId)} → {Show(owner.OwnerId)}");
+        }
+
+        if (write.Score is { } score)
+        {
+            parts.Add($"score: {Show(before?.Score)} → {score.Score}, grade: {Show(before?.Grade)} → {score.Grade}");
         }
 
         if (write.CrmId is { } crmId)

@@ -13,6 +13,17 @@ public sealed record StageWrite(string Value, bool MovesBack);
 public sealed record ScoreWrite(int Score, string Grade);
 
 /// <summary>
+/// Which of LeadSync's own values the marketing platform has a field for (its connector's configured score and grade
+/// fields). Vendor-neutral: the planner learns only whether to write, never where.
+/// </summary>
+public sealed record MarketingScoreFields(bool Score, bool Grade)
+{
+    public static MarketingScoreFields None { get; } = new(false, false);
+
+    public bool Any => Score || Grade;
+}
+
+/// <summary>
 /// What to change on one marketing record. <see cref="Fields"/> are mapped fields by the vendor names the admin
 /// configured; the typed parts are translated by the connector. A null or empty field value clears the field.
 /// </summary>

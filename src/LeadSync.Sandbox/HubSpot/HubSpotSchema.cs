@@ -95,6 +95,8 @@ public static class HubSpotSchema
         Number("pricing_page_views", "Pricing page views", "leadsync", readOnly: false, hubspot: false);
         Number("webinars_attended", "Webinars attended", "leadsync", readOnly: false, hubspot: false);
         Text("salesforceleadid", "Salesforce Lead ID", "salesforceinformation", hubspot: false);
+        Number("leadsync_score", "LeadSync score", "leadsync", readOnly: false, hubspot: false);
+        Text("leadsync_fit_grade", "LeadSync fit grade", "leadsync", hubspot: false);
         return list;
     }
 

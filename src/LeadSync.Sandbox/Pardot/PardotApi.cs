@@ -114,12 +114,14 @@ internal sealed class PardotApi
 
         if (_options.PardotMaxConcurrentRequests > 0 && inFlight > _options.PardotMaxConcurrentRequests)
         {
+            Interlocked.Increment(ref _stats.PardotThrottled);
             await ErrorAsync(context, 400, 66, "You have exceeded your concurrent request limit. Please wait, before trying again");
             return;
         }
 
         if (!_daily.TryAcquire(_time.GetUtcNow(), out _))
         {
+            Interlocked.Increment(ref _stats.PardotThrottled);
             await ErrorAsync(context, 400, 122, "Daily API rate limit met");
             return;
         }
@@ -158,6 +160,8 @@ internal sealed class PardotApi
 
         if (isWrite)
             Interlocked.Increment(ref _stats.PardotWrites);
+        else if (path.Split('/', StringSplitOptions.RemoveEmptyEntries).Length == 4)
+            Interlocked.Increment(ref _stats.PardotQueryCalls); // a collection read: /api/v5/objects/{kind}, one page
         await RouteAsync(context, method, path);
     }
 

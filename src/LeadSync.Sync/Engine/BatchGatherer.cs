@@ -444,6 +444,8 @@ internal sealed class BatchGatherer(
                 LeadStatus = seen.TryGetValue(SeenKeys.Status, out var status) ? status : contact.LeadStatus,
                 LifecycleStage = seen.TryGetValue(SeenKeys.Stage, out var stage) ? stage : contact.LifecycleStage,
                 OwnerId = seen.TryGetValue(SeenKeys.Owner, out var owner) ? owner : contact.OwnerId,
+                Score = seen.TryGetValue(SeenKeys.Score, out var score) ? score : contact.Score,
+                Grade = seen.TryGetValue(SeenKeys.Grade, out var grade) ? grade : contact.Grade,
             };
         }
 

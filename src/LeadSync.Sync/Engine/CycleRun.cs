@@ -51,7 +51,8 @@ internal sealed partial class CycleRun
         _store = store;
         _time = time;
         _logger = logger;
-        _planner = new LeadPlanner(connection.Model);
+        // A platform that names no core fields (a test double) keeps no score either.
+        _planner = new LeadPlanner(connection.Model, connection.Marketing.CoreFields?.ScoreFields);
         _memory = new CycleMemory(keepLeads: mode == CycleMode.DryRun);
         _gatherer = new BatchGatherer(connection, store, _memory, referenceData, _planner);
         _executor = new WriteExecutor(

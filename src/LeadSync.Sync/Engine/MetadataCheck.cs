@@ -78,6 +78,26 @@ public static class MetadataCheck
         Require(problems, marketingByName, marketingCore.Score, sync, "marketing field");
         Require(problems, marketingByName, marketingCore.Grade, sync, "marketing field");
 
+        // LeadSync's own score and grade fields are outputs: were the model to read one (a blend of "the platform's score"
+        // pointed at it) or a mapping to carry it, each cycle's score would feed the next and never settle.
+        foreach (var (field, key) in new[] { (marketingCore.Score, "score"), (marketingCore.Grade, "grade") })
+        {
+            if (field is null)
+            {
+                continue;
+            }
+
+            if (model.Scoring.RequiredHubSpotProperties.Contains(field, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new ConfigProblem(sectionPaths["Scoring"], $"the scoring model reads marketing field '{field}', which is where LeadSync writes its own {key}", "the platform's own score (e.g. hubspotscore, Pardot's score) as the blend input, and a separate field for LeadSync's"));
+            }
+
+            if (model.Mappings.EffectiveFields.Any(m => m.Direction != SyncDirection.None && string.Equals(m.HubSpotProperty, field, StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add(new ConfigProblem(sectionPaths["Mappings"], $"marketing field '{field}' is mapped, but LeadSync writes its own {key} there", "map the CRM score field nowhere: LeadSync writes the score to both sides itself"));
+            }
+        }
+
         // What the scoring model reads must exist, or every lead silently scores as if it never engaged.
         foreach (var property in model.Scoring.RequiredHubSpotProperties.Where(p => !marketingByName.ContainsKey(p)))
         {

@@ -32,7 +32,11 @@ public sealed record ApiQuota(long Max, long Remaining)
 /// The vendor's names of the fields behind the typed values, so a start-up check can verify they exist, are writable
 /// and accept the mapped values, and so people are told which field is meant. Null when the vendor has no such field.
 /// </summary>
-public sealed record CoreFieldNames(string? Status, string? Stage, string? Owner, string? Score, string? Grade, string? CrossReference);
+public sealed record CoreFieldNames(string? Status, string? Stage, string? Owner, string? Score, string? Grade, string? CrossReference)
+{
+    /// <summary>What the planner needs to know of a marketing platform's score and grade fields: whether it has them.</summary>
+    public MarketingScoreFields ScoreFields => new(Score is not null, Grade is not null);
+}
 
 /// <summary>What every connector reports about its own traffic.</summary>
 public interface IApiTraffic

@@ -162,7 +162,7 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         var ledger = await store.GetAssignmentsAsync(connection.Name, key, cancellationToken);
         var owners = await referenceData.GetAsync(connection, cancellationToken);
         var routing = await store.GetRoutingStateAsync(connection.Name, cancellationToken);
-        var plan = new LeadPlanner(model).PlanOne(new PersonSnapshot(key, contact, lead, record, ledger), owners, routing, now);
+        var plan = new LeadPlanner(model, connection.Marketing.CoreFields?.ScoreFields).PlanOne(new PersonSnapshot(key, contact, lead, record, ledger), owners, routing, now);
         text.AppendLine("if a cycle ran now (the planner's own decision, round-robin positions as stored):");
         if (plan.Blocked is { } blocked)
         {

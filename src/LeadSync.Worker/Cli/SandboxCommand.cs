@@ -21,11 +21,15 @@ public static class SandboxCommand
         var latency = DemoCommand.Bounded("--latency-ms", "Latency added to every request, in ms", 0, 0, 60_000);
         var faultSeed = DemoCommand.Bounded("--fault-seed", "Seed of the random faults (same seed, same faults)", 7, 0, int.MaxValue);
         var pardotLag = DemoCommand.Bounded("--pardot-cache-lag", "Seconds Account Engagement reads lag writes (documented: about 60)", 60, 0, 3600);
+        var marketoRate = DemoCommand.Bounded("--marketo-rate", "Marketo calls per rolling 20 s (published: 100; 0 disables the limit)", 100, 0, 100_000);
+        var marketoDaily = DemoCommand.Bounded("--marketo-daily", "Marketo daily API quota (typical: 50,000; 0 disables it)", 50_000, 0, int.MaxValue);
+        var pardotDaily = DemoCommand.Bounded("--pardot-daily", "Account Engagement daily call allowance (Growth: 25,000; 0 disables it)", 25_000, 0, int.MaxValue);
         var command = new Command(
             "sandbox",
             "Serve the stateful HubSpot, Marketo, Account Engagement (Pardot) and Salesforce fakes on 127.0.0.1 and print the URLs and credentials they accept.\n\nExamples:\n  leadsync sandbox --port 5099\n  leadsync sandbox --fault-429 0.05 --fault-503 0.03 --fault-truncated 0.02 --fault-lost 0.03 --latency-ms 20\n  curl -H 'Authorization: Bearer sandbox-hubspot-token' http://127.0.0.1:5099/crm/v3/owners")
         {
             port, leads, seed, hubSpotRate, searchRate, fault429, fault503, faultTruncated, faultLost, faultLostAbort, latency, faultSeed, pardotLag,
+            marketoRate, marketoDaily, pardotDaily,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -45,6 +49,9 @@ public static class SandboxCommand
                     HubSpotRequestsPerTenSeconds = parse.GetValue(hubSpotRate),
                     HubSpotSearchRequestsPerSecond = parse.GetValue(searchRate),
                     PardotReadCacheLag = TimeSpan.FromSeconds(parse.GetValue(pardotLag)),
+                    MarketoCallsPerTwentySeconds = parse.GetValue(marketoRate),
+                    MarketoDailyQuota = parse.GetValue(marketoDaily),
+                    PardotDailyLimit = parse.GetValue(pardotDaily),
                     Faults = new FaultOptions
                     {
                         Seed = parse.GetValue(faultSeed),

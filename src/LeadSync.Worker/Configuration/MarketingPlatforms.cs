@@ -80,8 +80,11 @@ public static class MarketingPlatforms
                 services.AddPardotConnector(connection.Name, connection.Pardot, new PardotProspectSchema(connection.Pardot.StatusField, connection.Pardot.ScoreField, connection.Pardot.GradeField));
                 break;
             default:
-                services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(connection.Model.Mappings.CrossReference.HubSpotProperty));
+                services.AddHubSpotConnector(connection.Name, connection.HubSpot, new HubSpotContactSchema(
+                    connection.Model.Mappings.CrossReference.HubSpotProperty, Blank(connection.HubSpot.ScoreProperty), Blank(connection.HubSpot.GradeProperty)));
                 break;
         }
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -35,6 +35,28 @@ public sealed class SettlementTests
     }
 
     [Fact]
+    public void Settle_MarketingScoreWritten_RemembersTheWrittenScoreAndGrade()
+    {
+        var plan = new LeadPlanner(new ConnectionModel(Options()), new MarketingScoreFields(true, true)).Plan(Batch(Person(Contact(Warm) with { Score = "12", Grade = "D" }, Lead(score: "70", grade: "A"))));
+
+        var (settlement, _) = Settle(plan, new PersonOutcome());
+        var next = Assert.Single(settlement.Leads);
+
+        Assert.Equal(("70", "A"), (next.LastSeenMarketing[SeenKeys.Score], next.LastSeenMarketing[SeenKeys.Grade]));
+    }
+
+    [Fact]
+    public void Settle_NoMarketingScoreWrite_RemembersWhatThePlatformHolds()
+    {
+        var plan = PlanBatch(Person(Contact(Warm) with { Score = "12", Grade = "D" }, Lead(score: "70", grade: "A")));
+
+        var (settlement, _) = Settle(plan, new PersonOutcome());
+        var next = Assert.Single(settlement.Leads);
+
+        Assert.Equal(("12", "D"), (next.LastSeenMarketing[SeenKeys.Score], next.LastSeenMarketing[SeenKeys.Grade]));
+    }
+
+    [Fact]
     public void Settle_HandoffConfirmed_RecordsWhatWasWrittenUnderSeenKeys()
     {
         var plan = PlanBatch(Person(Contact(Hot), Lead()));

@@ -36,7 +36,8 @@ public sealed record PersonCase(
     int DisqualifiedKind = 0,
     int DisqualifiedScore = 0,
     bool SeenStatusDiffers = false,
-    int RefusedKind = 0);
+    int RefusedKind = 0,
+    int HeldScoreKind = 0);
 
 /// <summary>A generated batch with its connection's rules (mapping directions, team fallback, create-on-handoff) and reference data.</summary>
 public sealed record PlannerCase(
@@ -48,10 +49,15 @@ public sealed record PlannerCase(
     bool[] RepActive,
     bool OverflowQueue,
     long[] Positions,
-    int[] Loads)
+    int[] Loads,
+    bool MarketingScore = false,
+    bool MarketingGrade = false)
 {
+    /// <summary>Which of LeadSync's score fields the generated marketing platform has.</summary>
+    public MarketingScoreFields ScoreFields => new(MarketingScore, MarketingGrade);
+
     public override string ToString() =>
-        $"create {CreateLead} backward {AllowBackward} fallback {FallbackTeam} {NaStrategy} reps [{string.Join(",", RepActive)}] queue {OverflowQueue} positions [{string.Join(",", Positions)}] loads [{string.Join(",", Loads)}]\n"
+        $"score fields {MarketingScore}/{MarketingGrade} create {CreateLead} backward {AllowBackward} fallback {FallbackTeam} {NaStrategy} reps [{string.Join(",", RepActive)}] queue {OverflowQueue} positions [{string.Join(",", Positions)}] loads [{string.Join(",", Loads)}]\n"
         + string.Join("\n", People.Select(p => p with { Fields = [] } + " fields: " + string.Join("; ", p.Fields.Select(f => f.ToString()))));
 }
 
@@ -110,8 +116,9 @@ public static class PlannerCaseArbitrary
             from disqualifiedScore in Gen.Choose(40, 95)
             from seenStatusDiffers in Gen.Frequency((3, Gen.Constant(false)), (2, Gen.Constant(true)))
             from refusedKind in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Constant(1)), (1, Gen.Constant(2)))
+            from heldScoreKind in Gen.Choose(0, 3)
             select new PersonCase(sides.Item1, sides.Item2, demos, views, marketingStatus, stage, marketingOwner, crmStatus, crmOwner, converted, linked, recordKind, inSales, crossings, seenOwnerDiffers, ledgerKind, title, country, f,
-                disqualifiedKind, disqualifiedScore, seenStatusDiffers, refusedKind);
+                disqualifiedKind, disqualifiedScore, seenStatusDiffers, refusedKind, heldScoreKind);
 
         var gen =
             from count in Gen.Choose(1, 6)
@@ -124,7 +131,9 @@ public static class PlannerCaseArbitrary
             from queue in Gen.Frequency((1, Gen.Constant(true)), (2, Gen.Constant(false)))
             from positions in Gen.Choose(0, 7).ArrayOf(2)
             from loads in Gen.Choose(0, 3).ArrayOf(4)
-            select new PlannerCase(people, createLead, allowBackward, fallbackTeam, strategy, active, queue, [.. positions.Select(p => (long)p)], loads);
+            from marketingScore in Gen.Frequency((2, Gen.Constant(true)), (1, Gen.Constant(false)))
+            from marketingGrade in Gen.Frequency((2, Gen.Constant(true)), (1, Gen.Constant(false)))
+            select new PlannerCase(people, createLead, allowBackward, fallbackTeam, strategy, active, queue, [.. positions.Select(p => (long)p)], loads, marketingScore, marketingGrade);
         return gen.ToArbitrary();
     }
 }
@@ -145,9 +154,9 @@ public sealed class PlannerProperties
     public bool Plan_SameSnapshot_SamePlan(PlannerCase c)
     {
         var snapshot = Snapshot(c);
-        var first = Render(new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(snapshot));
-        var second = Render(new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c)));
-        var planner = new LeadPlanner(new ConnectionModel(OptionsFor(c)));
+        var first = Render(new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields).Plan(snapshot));
+        var second = Render(new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields).Plan(Snapshot(c)));
+        var planner = new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields);
         var third = Render(planner.Plan(snapshot));
         var fourth = Render(planner.Plan(snapshot));
         return first == second && second == third && third == fourth;
@@ -157,7 +166,7 @@ public sealed class PlannerProperties
     public Property Plan_PersonAlreadyCarryingThePlansWrites_NoWrite(PlannerCase c)
     {
         var model = new ConnectionModel(OptionsFor(c));
-        var planner = new LeadPlanner(model);
+        var planner = new LeadPlanner(model, c.ScoreFields);
         var snapshot = Snapshot(c);
         var first = planner.Plan(snapshot);
         var after = new List<PersonSnapshot>();
@@ -176,10 +185,38 @@ public sealed class PlannerProperties
         return (written.Count == 0).Label("writes again:\n" + Render(second with { People = written }) + "\nfirst:\n" + Render(first));
     }
 
+    /// <summary>
+    /// The score written back to the marketing platform: only where it has a field for it, only when what it holds differs
+    /// (by value: "57.0" is 57), always the plan's own score and grade, never for a quarantined person.
+    /// </summary>
+    [Property]
+    public Property Plan_MarketingScoreWrite_OnlyWhereThePlatformHasAFieldAndTheValueDiffers(PlannerCase c)
+    {
+        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields).Plan(Snapshot(c));
+        static bool Same(string? held, string value) =>
+            string.IsNullOrWhiteSpace(held) ? string.IsNullOrWhiteSpace(value)
+                : decimal.TryParse(held, NumberStyles.Number, CultureInfo.InvariantCulture, out var a) && decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var b) ? a == b
+                : string.Equals(held.Trim(), value.Trim(), StringComparison.Ordinal);
+        var wrong = plan.People.Where(p =>
+        {
+            var written = p.MarketingWrite?.Score;
+            if (p.Blocked is not null || p.Snapshot.Marketing is not { } contact)
+            {
+                return written is not null;
+            }
+
+            var differs = (c.MarketingScore && !Same(contact.Score, p.Score.ToString(CultureInfo.InvariantCulture)))
+                || (c.MarketingGrade && !Same(contact.Grade, p.Grade));
+            return differs ? written != new ScoreWrite(p.Score, p.Grade) : written is not null;
+        }).ToList();
+        var writes = plan.People.Count(p => p.MarketingWrite?.Score is not null);
+        return (wrong.Count == 0).Label("wrong score write:\n" + Render(plan with { People = wrong })).Collect(writes > 0 ? "score written" : "no score write");
+    }
+
     [Property]
     public Property Plan_AnyBatch_AtMostOneHandoffPerLeadKeyAndItIsTheNextCrossing(PlannerCase c)
     {
-        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c));
+        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields).Plan(Snapshot(c));
         var perKey = plan.People.Where(p => p.Handoff is not null).GroupBy(p => p.LeadKey, StringComparer.Ordinal).All(g => g.Count() == 1);
         // A new crossing follows every crossing the record counts and the ledger holds (closed and refused ones too); a
         // resumed one is the open entry a previous attempt began after the counted ones.
@@ -197,7 +234,7 @@ public sealed class PlannerProperties
     public Property Plan_StatusAPersonSet_NeverOverwritten(PlannerCase c)
     {
         var model = new ConnectionModel(OptionsFor(c));
-        var plan = new LeadPlanner(model).Plan(Snapshot(c));
+        var plan = new LeadPlanner(model, c.ScoreFields).Plan(Snapshot(c));
         var wrong = plan.People.Where(p => p.Blocked is null && p.Snapshot.Crm is { IsConverted: false } lead && PersonSetStatus(p.Snapshot) && (
                 (model.Statuses.TryFromCrm(lead.Status, out var status) && model.Handoff.IsHandBack(status) && (p.CrmWrite?.Status is not null || p.Handoff is not null))
                 || (p.CrmWrite?.Status is not null && p.Handoff is null)))
@@ -214,7 +251,7 @@ public sealed class PlannerProperties
     public Property Plan_Disqualified_NoHandoffUntilRequalified(PlannerCase c)
     {
         var model = new ConnectionModel(OptionsFor(c));
-        var planner = new LeadPlanner(model);
+        var planner = new LeadPlanner(model, c.ScoreFields);
         var first = planner.Plan(Snapshot(c));
         var second = planner.Plan(Snapshot(c) with { People = [.. first.People.Select(Applied)], Routing = first.RoutingAfter });
         var wrong = first.People.Concat(second.People)
@@ -230,7 +267,7 @@ public sealed class PlannerProperties
     [Property]
     public Property Plan_RefusedHandoff_NotRetriedUntilTheRecordChanges(PlannerCase c)
     {
-        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c))).Plan(Snapshot(c));
+        var plan = new LeadPlanner(new ConnectionModel(OptionsFor(c)), c.ScoreFields).Plan(Snapshot(c));
         var wrong = plan.People.Where(p => p.Snapshot.Ledger.Count > 0 && p.Snapshot.Ledger.MaxBy(e => e.Crossing)!.Refused is { } refused
                 && (p.Snapshot.Marketing is null || p.Snapshot.Marketing.ModifiedAt <= refused.MarketingModifiedAt)
                 && (p.Snapshot.Crm is null || p.Snapshot.Crm.ModifiedAt <= refused.CrmModifiedAt)
@@ -245,7 +282,7 @@ public sealed class PlannerProperties
     {
         var model = new ConnectionModel(OptionsFor(c));
         var snapshot = Snapshot(c);
-        var plan = new LeadPlanner(model).Plan(snapshot);
+        var plan = new LeadPlanner(model, c.ScoreFields).Plan(snapshot);
 
         // A position is used by every routed handoff (not by a resumed one) and by a handoff no rep or queue could
         // take (blocked after routing). It is counted against the team the rules selected, even when a fallback team
@@ -281,7 +318,7 @@ public sealed class PlannerProperties
     public Property Plan_AnyBatch_NeverWritesAgainstAMappingsDirection(PlannerCase c)
     {
         var options = OptionsFor(c);
-        var plan = new LeadPlanner(new ConnectionModel(options)).Plan(Snapshot(c));
+        var plan = new LeadPlanner(new ConnectionModel(options), c.ScoreFields).Plan(Snapshot(c));
         var mappings = options.Mappings.EffectiveFields;
         var toMarketingAllowed = mappings.Where(m => m.Direction is SyncDirection.ToMarketing or SyncDirection.TwoWay).Select(m => m.HubSpotProperty).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var toCrmAllowed = mappings.Where(m => m.Direction is SyncDirection.ToCrm or SyncDirection.TwoWay).Select(m => m.SalesforceField).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -375,8 +412,16 @@ public sealed class PlannerProperties
             fields["industry"] = "Technology";
             fields["demo_requests"] = p.Demos.ToString(CultureInfo.InvariantCulture);
             fields["hs_analytics_num_page_views"] = p.Views.ToString(CultureInfo.InvariantCulture);
+            // What the platform's score fields hold: nothing, an old value, a decimal rendering, blanks.
+            var (heldScore, heldGrade) = p.HeldScoreKind switch
+            {
+                1 => ("50", "B"),
+                2 => ("57.0", "A"),
+                3 => (" ", ""),
+                _ => ((string?)null, (string?)null),
+            };
             contact = new MarketingPerson(marketingId, $"person{index}@acme.example", "Pat", $"Person{index}", "Acme", "Webinar", p.MarketingStatus, p.Stage, p.MarketingOwner,
-                p.HasCrm && p.Linked ? crmId : null, fields, Now.AddHours(-1));
+                p.HasCrm && p.Linked ? crmId : null, fields, Now.AddHours(-1), heldScore, heldGrade);
         }
 
         if (p.HasCrm)
@@ -546,6 +591,8 @@ public sealed class PlannerProperties
                 LifecycleStage = m.Stage?.Value ?? contact.LifecycleStage,
                 OwnerId = m.Owner is { } owner ? owner.OwnerId : contact.OwnerId,
                 CrmId = m.LinkCreatedCrmLead ? createdId : m.CrmId ?? contact.CrmId,
+                Score = m.Score is { } s ? s.Score.ToString(CultureInfo.InvariantCulture) : contact.Score,
+                Grade = m.Score?.Grade ?? contact.Grade,
             };
         }
 
