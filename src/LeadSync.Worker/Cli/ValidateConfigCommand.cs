@@ -17,17 +17,20 @@ public static class ValidateConfigCommand
         command.SetAction(async (parse, ct) =>
         {
             var configuration = ConfigurationLoader.Load(parse.GetValue(CommonOptions.Config)?.FullName);
+            var (problems, settings) = LeadSyncHostFactory.Check(configuration);
             if (parse.GetValue(print))
             {
-                // Before the verdict, so an admin sees what was checked even when it is wrong.
-                io.Out.WriteLine(ConfigurationPrinter.ToJson(configuration));
+                // Before the verdict, so an admin sees what was checked even when it is wrong; value maps as merged.
+                io.Out.WriteLine(ConfigurationPrinter.ToJson(configuration, settings));
             }
 
-            var loaded = LeadSyncHostFactory.LoadOrReport(configuration, io.Error);
-            if (loaded is null)
+            if (problems.Count > 0 || settings is null)
             {
+                LeadSyncHostFactory.Report(problems, io.Error);
                 return ExitCodes.InvalidInput;
             }
+
+            var loaded = new LoadedConfiguration(configuration, settings);
 
             if (parse.GetValue(live))
             {

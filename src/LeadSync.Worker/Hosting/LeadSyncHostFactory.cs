@@ -34,6 +34,22 @@ public static class LeadSyncHostFactory
     /// </summary>
     public static LoadedConfiguration? LoadOrReport(IConfigurationRoot configuration, TextWriter error)
     {
+        var (problems, settings) = Check(configuration);
+        if (problems.Count > 0 || settings is null)
+        {
+            Report(problems, error);
+            return null;
+        }
+
+        return new LoadedConfiguration(configuration, settings);
+    }
+
+    /// <summary>
+    /// Every problem of a layered configuration, and the settings bound from what has no problem of its own (null only
+    /// when even that cannot be bound): what <see cref="LoadOrReport(IConfigurationRoot, TextWriter)"/> decides on.
+    /// </summary>
+    public static (IReadOnlyList<ConfigProblem> Problems, LeadSyncSettings? Settings) Check(IConfiguration configuration)
+    {
         var (shapeProblems, offendingKeys) = ConfigurationShape.Inspect(configuration);
         var problems = shapeProblems.ToList();
         LeadSyncSettings? settings = null;
@@ -53,13 +69,7 @@ public static class LeadSyncHostFactory
             problems.AddRange(settings.Validate());
         }
 
-        if (problems.Count > 0 || settings is null)
-        {
-            Report(problems, error);
-            return null;
-        }
-
-        return new LoadedConfiguration(configuration, settings);
+        return (problems, settings);
     }
 
     public static void Report(IReadOnlyList<ConfigProblem> problems, TextWriter error)
