@@ -97,10 +97,19 @@ public static class ConfigurationLoader
         return merged;
     }
 
-    private static Dictionary<string, string?> Flatten(IConfigurationBuilder layer)
+    /// <summary>
+    /// <paramref name="proposal"/> laid over <paramref name="current"/> as one more layer (lists replace whole, other keys
+    /// one by one): the configuration a proposed file would make.
+    /// </summary>
+    public static IConfigurationRoot LayerOver(IConfiguration current, IConfiguration proposal) =>
+        new ConfigurationBuilder().AddInMemoryCollection(Merge([Flatten(current), Flatten(proposal)])).Build();
+
+    private static Dictionary<string, string?> Flatten(IConfigurationBuilder layer) => Flatten(layer.Build());
+
+    private static Dictionary<string, string?> Flatten(IConfiguration layer)
     {
         var flat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in layer.Build().AsEnumerable())
+        foreach (var (key, value) in layer.AsEnumerable())
         {
             if (value is not null)
             {

@@ -22,7 +22,39 @@ public static partial class ConfigurationPrinter
     /// </summary>
     public static string ToJson(IConfiguration configuration, LeadSyncSettings? settings)
     {
-        var entries = configuration.AsEnumerable().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        var root = new Node();
+        foreach (var (key, value) in Effective(configuration, settings))
+        {
+            if (!key.StartsWith("LeadSync:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var node = root;
+            foreach (var segment in key.Split(ConfigurationPath.KeyDelimiter))
+            {
+                node = node.Child(segment);
+            }
+
+            node.Value = MaskIfSecret(key, value);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            Write(writer, root);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Every key with a value, unmasked, with the lifecycle value maps as bound from <paramref name="settings"/> (merged
+    /// over the defaults) in place of the keys the files hold for them.
+    /// </summary>
+    public static Dictionary<string, string> Effective(IConfiguration configuration, LeadSyncSettings? settings)
+    {
+        var entries = configuration.AsEnumerable().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.OrdinalIgnoreCase);
         foreach (var (path, lifecycle) in EffectiveLifecycles(settings))
         {
             foreach (var (name, map) in new[] { ("StatusMap", lifecycle.StatusMap), ("StageMap", lifecycle.StageMap) })
@@ -48,30 +80,7 @@ public static partial class ConfigurationPrinter
             }
         }
 
-        var root = new Node();
-        foreach (var (key, value) in entries)
-        {
-            if (value is null || !key.StartsWith("LeadSync:", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var node = root;
-            foreach (var segment in key.Split(ConfigurationPath.KeyDelimiter))
-            {
-                node = node.Child(segment);
-            }
-
-            node.Value = MaskIfSecret(key, value);
-        }
-
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            Write(writer, root);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return entries;
     }
 
     /// <summary>
