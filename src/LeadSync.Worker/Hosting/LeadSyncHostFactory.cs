@@ -16,7 +16,14 @@ using Serilog.Events;
 namespace LeadSync.Worker.Hosting;
 
 /// <summary>Configuration as read and checked for one command invocation.</summary>
-public sealed record LoadedConfiguration(IConfigurationRoot Configuration, LeadSyncSettings Settings);
+public sealed record LoadedConfiguration(IConfigurationRoot Configuration, LeadSyncSettings Settings)
+{
+    /// <summary>The <c>--config</c> file it was layered from (full path), if any: what <c>run</c> watches for rule changes.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>The in-process overrides it was layered with (the demo's sandbox URLs), applied again on a reload.</summary>
+    public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
+}
 
 /// <summary>Composes LeadSync: configuration → settings → services. Wiring only; behaviour lives in the projects it wires.</summary>
 public static class LeadSyncHostFactory
@@ -26,7 +33,9 @@ public static class LeadSyncHostFactory
     /// (the caller exits with 2): the worker refuses to start on a configuration that validate-config rejects.
     /// </summary>
     public static LoadedConfiguration? LoadOrReport(FileInfo? configFile, TextWriter error, IReadOnlyDictionary<string, string?>? overrides = null) =>
-        LoadOrReport(ConfigurationLoader.Load(configFile?.FullName, overrides), error);
+        LoadOrReport(ConfigurationLoader.Load(configFile?.FullName, overrides), error) is { } loaded
+            ? loaded with { ConfigFile = configFile?.FullName, Overrides = overrides }
+            : null;
 
     /// <summary>
     /// Checks an already layered configuration. Unknown keys and unreadable values are found before binding, so they
@@ -126,7 +135,8 @@ public static class LeadSyncHostFactory
 /// <summary>The configured connections, each composed from its keyed connectors and its compiled rules.</summary>
 public sealed class ConnectionRegistry
 {
-    private readonly Dictionary<string, SyncConnection> _connections;
+    // Replaced whole when rules are reloaded: a job that already took a connection finishes its cycle with those rules.
+    private volatile Dictionary<string, SyncConnection> _connections;
 
     public ConnectionRegistry(IServiceProvider services, LeadSyncSettings settings)
     {
@@ -143,4 +153,23 @@ public sealed class ConnectionRegistry
     public IReadOnlyCollection<SyncConnection> All => _connections.Values;
 
     public SyncConnection? Find(string name) => _connections.GetValueOrDefault(name);
+
+    /// <summary>
+    /// New rules for the connections already composed (same names, same connectors): the next cycle of each uses them.
+    /// The caller has validated them and checked that nothing the connectors were built with changed.
+    /// </summary>
+    public void ApplyRules(IReadOnlyList<ConnectionSettings> connections)
+    {
+        var current = _connections;
+        var next = new Dictionary<string, SyncConnection>(current, StringComparer.OrdinalIgnoreCase);
+        foreach (var connection in connections)
+        {
+            if (current.TryGetValue(connection.Name, out var running))
+            {
+                next[connection.Name] = running with { Model = new ConnectionModel(connection.Model) };
+            }
+        }
+
+        _connections = next;
+    }
 }
