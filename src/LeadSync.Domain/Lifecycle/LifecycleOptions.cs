@@ -70,6 +70,23 @@ public sealed class LifecycleOptions
         ],
     };
 
+    /// <summary>
+    /// These options with each value map laid over the <paramref name="defaults"/>' key by key: an admin who renames one
+    /// Salesforce status keeps every other default value. A map with <see cref="ValueMapOptions.Replace"/> is taken as
+    /// written. Everything else (stage rules, which are a list, and the flags) is these options' own.
+    /// </summary>
+    public LifecycleOptions WithDefaultMaps(LifecycleOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        return new LifecycleOptions
+        {
+            StatusMap = (StatusMap ?? new()).Over(defaults.StatusMap ?? new()),
+            StageMap = (StageMap ?? new()).Over(defaults.StageMap ?? new()),
+            StageRules = StageRules,
+            AllowBackwardWithReset = AllowBackwardWithReset,
+        };
+    }
+
     private static Dictionary<string, string> Map(params (string Key, string Value)[] pairs) =>
         pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
 }
@@ -88,6 +105,58 @@ public sealed class ValueMapOptions
 
     /// <summary>Extra HubSpot value → canonical name, read only (never written), e.g. OPEN → New.</summary>
     public Dictionary<string, string> HubSpotAliases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// False (the default): the entries given here are laid over the built-in map key by key. True: this map is exactly
+    /// what is written here, all four of its dictionaries (one not written is empty).
+    /// </summary>
+    public bool Replace { get; set; }
+
+    /// <summary>This map over <paramref name="defaults"/> key by key, or this map alone when <see cref="Replace"/> is set.</summary>
+    public ValueMapOptions Over(ValueMapOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        if (Replace)
+        {
+            return new ValueMapOptions
+            {
+                Salesforce = Copy(Salesforce),
+                HubSpot = Copy(HubSpot),
+                SalesforceAliases = Copy(SalesforceAliases),
+                HubSpotAliases = Copy(HubSpotAliases),
+                Replace = true,
+            };
+        }
+
+        return new ValueMapOptions
+        {
+            Salesforce = Layer(defaults.Salesforce, Salesforce),
+            HubSpot = Layer(defaults.HubSpot, HubSpot),
+            SalesforceAliases = Layer(defaults.SalesforceAliases, SalesforceAliases),
+            HubSpotAliases = Layer(defaults.HubSpotAliases, HubSpotAliases),
+        };
+    }
+
+    private static Dictionary<string, string> Copy(Dictionary<string, string>? map) =>
+        Layer(null, map);
+
+    private static Dictionary<string, string> Layer(Dictionary<string, string>? under, Dictionary<string, string>? over)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in under ?? [])
+        {
+            merged[key] = value;
+        }
+
+        foreach (var (key, value) in over ?? [])
+        {
+            // The admin's spelling of the key wins with the value, so what is printed is what they wrote.
+            merged.Remove(key);
+            merged[key] = value;
+        }
+
+        return merged;
+    }
 }
 
 /// <summary>One stage rule: all given conditions must hold (an omitted condition always holds).</summary>

@@ -18,21 +18,34 @@ public static class PreviewCommand
 {
     public static Command Create(CommandIo io)
     {
-        var scoring = new Option<FileInfo>("--scoring") { Description = "JSON file with the proposed scoring model (a LeadSync:Scoring section, or the section's content)", Required = true };
+        var scoring = new Option<FileInfo?>("--scoring") { Description = "JSON file with a proposed scoring model alone (a LeadSync:Scoring section, or the section's content); scores only, from the state store" };
+        var proposedOption = new Option<FileInfo?>("--proposed") { Description = "JSON file shaped like a --config file, laid over the current configuration: its rules (scoring, lifecycle maps, field mappings, handoff, routing) are planned against the leads LeadSync knows, read now from both systems (reads only)" };
+        var json = new Option<bool>("--json") { Description = "Print the comparison as JSON (with --proposed)" };
         var connectionOption = ConnectionChoice.CreateOption();
         var top = DemoCommand.Bounded("--top", "How many of the largest movers to list", 10, 1, 10_000);
         var command = new Command(
             "preview",
-            "Preview a proposed scoring model against current leads before it reaches sales: how many would cross the threshold up or down, and the largest movers.\n\nExample:\n  leadsync preview --scoring proposed-scoring.json")
+            "Preview proposed rules against current leads before they reach sales. --proposed compares everything the planner would do (threshold crossings, status and stage per system, field writes, who receives whom), totals first, then the largest movers; --scoring compares scores only.\n\nExamples:\n  leadsync preview --proposed proposed.json\n  leadsync preview --proposed proposed.json --json --top 50\n  leadsync preview --scoring proposed-scoring.json")
         {
-            scoring, connectionOption, top,
+            scoring, proposedOption, json, connectionOption, top,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if ((parse.GetValue(scoring) is null) == (parse.GetValue(proposedOption) is null))
+            {
+                await io.Error.WriteLineAsync("error: give either --proposed FILE or --scoring FILE (see 'leadsync preview --help')");
+                return ExitCodes.InvalidInput;
+            }
+
             var loaded = LeadSyncHostFactory.LoadOrReport(parse.GetValue(CommonOptions.Config), io.Error);
             if (loaded is null)
             {
                 return ExitCodes.InvalidInput;
+            }
+
+            if (parse.GetValue(proposedOption) is { } proposedFile)
+            {
+                return await ProposalPreview.RunAsync(io, loaded, proposedFile, parse.GetValue(connectionOption), parse.GetValue(top), parse.GetValue(json), ct);
             }
 
             var file = parse.GetValue(scoring)!;

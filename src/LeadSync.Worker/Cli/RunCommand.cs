@@ -98,6 +98,9 @@ public static class RunCommand
         builder.Services.AddHostedService<StateMigrationService>();
         builder.Services.AddLeadSync(settings);
         builder.Services.AddLeadSyncScheduling(settings);
+        builder.Services.AddSingleton(loaded);
+        builder.Services.AddSingleton<RuleReloadService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RuleReloadService>());
         builder.Services.AddHostedService<State.StateRetentionService>();
         builder.Services.AddLeadSyncConsole(settings, live: true);
         // Singletons: the freshness check keeps the process start as its grace period (a per-probe instance would not).

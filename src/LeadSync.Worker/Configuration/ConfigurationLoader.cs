@@ -97,10 +97,19 @@ public static class ConfigurationLoader
         return merged;
     }
 
-    private static Dictionary<string, string?> Flatten(IConfigurationBuilder layer)
+    /// <summary>
+    /// <paramref name="proposal"/> laid over <paramref name="current"/> as one more layer (lists replace whole, other keys
+    /// one by one): the configuration a proposed file would make.
+    /// </summary>
+    public static IConfigurationRoot LayerOver(IConfiguration current, IConfiguration proposal) =>
+        new ConfigurationBuilder().AddInMemoryCollection(Merge([Flatten(current), Flatten(proposal)])).Build();
+
+    private static Dictionary<string, string?> Flatten(IConfigurationBuilder layer) => Flatten(layer.Build());
+
+    private static Dictionary<string, string?> Flatten(IConfiguration layer)
     {
         var flat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in layer.Build().AsEnumerable())
+        foreach (var (key, value) in layer.AsEnumerable())
         {
             if (value is not null)
             {
@@ -157,6 +166,32 @@ public static class ConfigurationLoader
         return new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
     }
 
+    private static void FindDuplicateKeys(JsonElement element, string path, List<string> duplicates)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in element.EnumerateObject())
+            {
+                var at = path.Length == 0 ? property.Name : $"{path}:{property.Name}";
+                if (!seen.Add(property.Name))
+                {
+                    duplicates.Add(at);
+                }
+
+                FindDuplicateKeys(property.Value, at, duplicates);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                FindDuplicateKeys(item, $"{path}[{index++}]", duplicates);
+            }
+        }
+    }
+
     private static void EnsureJson(string fullPath, string shownName)
     {
         try
@@ -170,6 +205,15 @@ public static class ConfigurationLoader
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new ConfigurationFileException($"configuration file '{shownName}' must hold a JSON object at the top level");
+            }
+
+            // Keys are case-insensitive: "Threshold" and "threshold" in one object would leave it to chance which one counts.
+            var duplicates = new List<string>();
+            FindDuplicateKeys(document.RootElement, string.Empty, duplicates);
+            if (duplicates.Count > 0)
+            {
+                throw new ConfigurationFileException(
+                    $"configuration file '{shownName}' sets {duplicates.Count} key{(duplicates.Count == 1 ? string.Empty : "s")} twice (keys are case-insensitive): {string.Join(", ", duplicates)}");
             }
         }
         catch (JsonException ex)

@@ -13,12 +13,19 @@ public static partial class ConfigurationPrinter
 {
     public const string Mask = "********";
 
-    public static string ToJson(IConfiguration configuration)
+    public static string ToJson(IConfiguration configuration) => ToJson(configuration, null);
+
+    /// <summary>
+    /// The same, with each connection's lifecycle value maps shown as bound from <paramref name="settings"/>: the
+    /// built-in maps with the admin's entries laid over them (or the admin's alone with <c>Replace</c>), not only the
+    /// entries the files hold.
+    /// </summary>
+    public static string ToJson(IConfiguration configuration, LeadSyncSettings? settings)
     {
         var root = new Node();
-        foreach (var (key, value) in configuration.AsEnumerable())
+        foreach (var (key, value) in Effective(configuration, settings))
         {
-            if (value is null || !key.StartsWith("LeadSync:", StringComparison.OrdinalIgnoreCase))
+            if (!key.StartsWith("LeadSync:", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -40,6 +47,73 @@ public static partial class ConfigurationPrinter
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    /// <summary>
+    /// Every key with a value, unmasked, with the lifecycle value maps as bound from <paramref name="settings"/> (merged
+    /// over the defaults) in place of the keys the files hold for them.
+    /// </summary>
+    public static Dictionary<string, string> Effective(IConfiguration configuration, LeadSyncSettings? settings)
+    {
+        var entries = configuration.AsEnumerable().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.OrdinalIgnoreCase);
+        foreach (var (path, lifecycle) in EffectiveLifecycles(settings))
+        {
+            foreach (var (name, map) in new[] { ("StatusMap", lifecycle.StatusMap), ("StageMap", lifecycle.StageMap) })
+            {
+                var prefix = $"{path}:{name}:";
+                foreach (var key in entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList())
+                {
+                    entries.Remove(key);
+                }
+
+                foreach (var (dictionary, values) in new[] { ("Salesforce", map.Salesforce), ("HubSpot", map.HubSpot), ("SalesforceAliases", map.SalesforceAliases), ("HubSpotAliases", map.HubSpotAliases) })
+                {
+                    foreach (var (key, value) in values)
+                    {
+                        entries[$"{prefix}{dictionary}:{key}"] = value;
+                    }
+                }
+
+                if (map.Replace)
+                {
+                    entries[$"{prefix}Replace"] = "true";
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// The bound lifecycle options per configuration path. Connections that share the top-level section but merged it
+    /// over different platforms' defaults (a HubSpot and a Marketo connection) have no one result: that path is left as
+    /// the files hold it.
+    /// </summary>
+    private static IEnumerable<(string Path, Domain.Lifecycle.LifecycleOptions Lifecycle)> EffectiveLifecycles(LeadSyncSettings? settings)
+    {
+        if (settings is null)
+        {
+            yield break;
+        }
+
+        foreach (var group in settings.Connections.GroupBy(c => c.SectionPaths["Lifecycle"], StringComparer.OrdinalIgnoreCase))
+        {
+            var first = group.First().Model.Lifecycle;
+            if (group.All(c => SameMaps(c.Model.Lifecycle, first)))
+            {
+                yield return (group.Key, first);
+            }
+        }
+    }
+
+    private static bool SameMaps(Domain.Lifecycle.LifecycleOptions a, Domain.Lifecycle.LifecycleOptions b) =>
+        SameMap(a.StatusMap, b.StatusMap) && SameMap(a.StageMap, b.StageMap);
+
+    private static bool SameMap(Domain.Lifecycle.ValueMapOptions a, Domain.Lifecycle.ValueMapOptions b) =>
+        a.Replace == b.Replace && Same(a.Salesforce, b.Salesforce) && Same(a.HubSpot, b.HubSpot)
+        && Same(a.SalesforceAliases, b.SalesforceAliases) && Same(a.HubSpotAliases, b.HubSpotAliases);
+
+    private static bool Same(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && string.Equals(kv.Value, other, StringComparison.Ordinal));
 
     /// <summary>The value as it may be shown: masked when its key names a secret, the password cut out of a connection string.</summary>
     public static string MaskIfSecret(string key, string value)

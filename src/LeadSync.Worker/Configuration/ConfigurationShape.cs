@@ -69,8 +69,20 @@ public static class ConfigurationShape
             var path = "LeadSync:" + section.Key;
             if (string.Equals(section.Key, "Connections", StringComparison.OrdinalIgnoreCase))
             {
+                if (section.Value is { Length: > 0 } text && !section.GetChildren().Any())
+                {
+                    problems.Add(section.Path, new ConfigProblem(path, $"'{Shorten(text)}' is a single value, a list is expected here", "a JSON list of connections"));
+                }
+
                 foreach (var entry in section.GetChildren())
                 {
+                    if (!IsPosition(entry.Key))
+                    {
+                        // An object keyed by name would otherwise become one connection per key, bound by accident.
+                        problems.Add(entry.Path, new ConfigProblem($"{path}:{entry.Key}", $"'{entry.Key}' is not a list position", "a JSON list of connections"));
+                        continue;
+                    }
+
                     CheckConnectionEntry(entry, $"{path}[{entry.Key}]", problems);
                 }
             }
@@ -147,6 +159,16 @@ public static class ConfigurationShape
 
         if (children.Count == 0)
         {
+            // A text where a section or list belongs ("Teams": "North America") would be dropped by the binder in silence.
+            if (section.Value is { Length: > 0 } text)
+            {
+                var list = DictionaryValueType(type) is null && ElementType(type) is not null;
+                problems.Add(section.Path, new ConfigProblem(
+                    path,
+                    $"'{Shorten(text)}' is a single value, {(list ? "a list" : "a section")} is expected here",
+                    list ? "a JSON list" : DescribeSection(type)));
+            }
+
             // An empty section or a JSON null: the binder leaves the default.
             return;
         }
@@ -165,7 +187,7 @@ public static class ConfigurationShape
         {
             foreach (var child in children)
             {
-                if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                if (!IsPosition(child.Key))
                 {
                     problems.Add(child.Path, new ConfigProblem($"{path}:{child.Key}", $"'{child.Key}' is not a list position", "a JSON list"));
                     continue;
@@ -177,9 +199,7 @@ public static class ConfigurationShape
             return;
         }
 
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0 && (p.CanWrite || ElementType(p.PropertyType) is not null || DictionaryValueType(p.PropertyType) is not null))
-            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        var properties = Settable(type);
         foreach (var child in children)
         {
             if (properties.TryGetValue(child.Key, out var property))
@@ -193,6 +213,18 @@ public static class ConfigurationShape
             }
         }
     }
+
+    private static Dictionary<string, PropertyInfo> Settable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && (p.CanWrite || ElementType(p.PropertyType) is not null || DictionaryValueType(p.PropertyType) is not null))
+            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    private static string DescribeSection(Type type) =>
+        DictionaryValueType(type) is not null
+            ? "a JSON object of names and values"
+            : "a JSON object with " + string.Join(", ", Settable(type).Keys.Order(StringComparer.Ordinal));
+
+    private static bool IsPosition(string key) => int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static bool IsLeaf(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateOnly)

@@ -169,7 +169,8 @@ public sealed class LeadSyncSettings
         var model = new ConnectionModelOptions
         {
             Scoring = Pick("Scoring", () => defaults.Scoring),
-            Lifecycle = Pick("Lifecycle", () => defaults.Lifecycle),
+            // Value maps extend the platform's defaults key by key (unless a map says Replace); lists replace whole.
+            Lifecycle = Pick("Lifecycle", () => defaults.Lifecycle).WithDefaultMaps(defaults.Lifecycle),
             Mappings = Pick("Mappings", () => defaults.Mappings),
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),

@@ -16,7 +16,14 @@ using Serilog.Events;
 namespace LeadSync.Worker.Hosting;
 
 /// <summary>Configuration as read and checked for one command invocation.</summary>
-public sealed record LoadedConfiguration(IConfigurationRoot Configuration, LeadSyncSettings Settings);
+public sealed record LoadedConfiguration(IConfigurationRoot Configuration, LeadSyncSettings Settings)
+{
+    /// <summary>The <c>--config</c> file it was layered from (full path), if any: what <c>run</c> watches for rule changes.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>The in-process overrides it was layered with (the demo's sandbox URLs), applied again on a reload.</summary>
+    public IReadOnlyDictionary<string, string?>? Overrides { get; init; }
+}
 
 /// <summary>Composes LeadSync: configuration → settings → services. Wiring only; behaviour lives in the projects it wires.</summary>
 public static class LeadSyncHostFactory
@@ -26,13 +33,31 @@ public static class LeadSyncHostFactory
     /// (the caller exits with 2): the worker refuses to start on a configuration that validate-config rejects.
     /// </summary>
     public static LoadedConfiguration? LoadOrReport(FileInfo? configFile, TextWriter error, IReadOnlyDictionary<string, string?>? overrides = null) =>
-        LoadOrReport(ConfigurationLoader.Load(configFile?.FullName, overrides), error);
+        LoadOrReport(ConfigurationLoader.Load(configFile?.FullName, overrides), error) is { } loaded
+            ? loaded with { ConfigFile = configFile?.FullName, Overrides = overrides }
+            : null;
 
     /// <summary>
     /// Checks an already layered configuration. Unknown keys and unreadable values are found before binding, so they
     /// are listed together with every validation problem instead of the binder's first complaint alone.
     /// </summary>
     public static LoadedConfiguration? LoadOrReport(IConfigurationRoot configuration, TextWriter error)
+    {
+        var (problems, settings) = Check(configuration);
+        if (problems.Count > 0 || settings is null)
+        {
+            Report(problems, error);
+            return null;
+        }
+
+        return new LoadedConfiguration(configuration, settings);
+    }
+
+    /// <summary>
+    /// Every problem of a layered configuration, and the settings bound from what has no problem of its own (null only
+    /// when even that cannot be bound): what <see cref="LoadOrReport(IConfigurationRoot, TextWriter)"/> decides on.
+    /// </summary>
+    public static (IReadOnlyList<ConfigProblem> Problems, LeadSyncSettings? Settings) Check(IConfiguration configuration)
     {
         var (shapeProblems, offendingKeys) = ConfigurationShape.Inspect(configuration);
         var problems = shapeProblems.ToList();
@@ -53,13 +78,7 @@ public static class LeadSyncHostFactory
             problems.AddRange(settings.Validate());
         }
 
-        if (problems.Count > 0 || settings is null)
-        {
-            Report(problems, error);
-            return null;
-        }
-
-        return new LoadedConfiguration(configuration, settings);
+        return (problems, settings);
     }
 
     public static void Report(IReadOnlyList<ConfigProblem> problems, TextWriter error)
@@ -116,7 +135,8 @@ public static class LeadSyncHostFactory
 /// <summary>The configured connections, each composed from its keyed connectors and its compiled rules.</summary>
 public sealed class ConnectionRegistry
 {
-    private readonly Dictionary<string, SyncConnection> _connections;
+    // Replaced whole when rules are reloaded: a job that already took a connection finishes its cycle with those rules.
+    private volatile Dictionary<string, SyncConnection> _connections;
 
     public ConnectionRegistry(IServiceProvider services, LeadSyncSettings settings)
     {
@@ -133,4 +153,23 @@ public sealed class ConnectionRegistry
     public IReadOnlyCollection<SyncConnection> All => _connections.Values;
 
     public SyncConnection? Find(string name) => _connections.GetValueOrDefault(name);
+
+    /// <summary>
+    /// New rules for the connections already composed (same names, same connectors): the next cycle of each uses them.
+    /// The caller has validated them and checked that nothing the connectors were built with changed.
+    /// </summary>
+    public void ApplyRules(IReadOnlyList<ConnectionSettings> connections)
+    {
+        var current = _connections;
+        var next = new Dictionary<string, SyncConnection>(current, StringComparer.OrdinalIgnoreCase);
+        foreach (var connection in connections)
+        {
+            if (current.TryGetValue(connection.Name, out var running))
+            {
+                next[connection.Name] = running with { Model = new ConnectionModel(connection.Model) };
+            }
+        }
+
+        _connections = next;
+    }
 }

@@ -190,3 +190,104 @@ public sealed class ValidateConfigTests
             merged);
     }
 }
+
+public sealed class ValueMapLayeringTests
+{
+    [Fact]
+    public void Bind_OneSalesforceStatusOverridden_KeepsTheOtherDefaults()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("one-status.json", """
+            { "LeadSync": { "Lifecycle": { "StatusMap": { "Salesforce": { "Qualified": "Sales Accepted" } } } } }
+            """);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        var lifecycle = settings.Connections.Single().Model.Lifecycle;
+        Assert.Equal("Sales Accepted", lifecycle.StatusMap.Salesforce["Qualified"]);
+        Assert.Equal("Open - Not Contacted", lifecycle.StatusMap.Salesforce["New"]);
+        Assert.Equal(7, lifecycle.StatusMap.Salesforce.Count);
+        Assert.Equal("BAD_TIMING", lifecycle.StatusMap.HubSpot["Nurturing"]);
+        Assert.Equal("marketingqualifiedlead", lifecycle.StageMap.HubSpot["MarketingQualifiedLead"]);
+        Assert.Empty(settings.Validate());
+    }
+
+    [Fact]
+    public async Task ValidateConfig_PrintWithOneStatusOverridden_ShowsTheMergedMaps()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("one-status.json", """
+            { "LeadSync": { "Lifecycle": { "StatusMap": { "Salesforce": { "Qualified": "Sales Accepted" }, "HubSpotAliases": { "FRESH": "New" } } } } }
+            """);
+
+        var (exit, output, error) = await CliRunner.RunAsync("validate-config", "--config", config, "--print");
+
+        Assert.True(exit == 0, error);
+        using var document = System.Text.Json.JsonDocument.Parse(output[..(output.LastIndexOf('}') + 1)]);
+        var statusMap = document.RootElement.GetProperty("LeadSync").GetProperty("Lifecycle").GetProperty("StatusMap");
+        Assert.Equal("Sales Accepted", statusMap.GetProperty("Salesforce").GetProperty("Qualified").GetString());
+        Assert.Equal("Closed - Converted", statusMap.GetProperty("Salesforce").GetProperty("Converted").GetString());
+        Assert.Equal(7, statusMap.GetProperty("HubSpot").EnumerateObject().Count());
+        Assert.Equal("New", statusMap.GetProperty("HubSpotAliases").GetProperty("OPEN").GetString());
+        Assert.Equal("New", statusMap.GetProperty("HubSpotAliases").GetProperty("FRESH").GetString());
+        Assert.Contains("configuration OK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_ReplacedIncompleteMap_ListsEveryMissingValue()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("replace.json", """
+            {
+              "LeadSync": {
+                "Lifecycle": {
+                  "StatusMap": {
+                    "Replace": true,
+                    "Salesforce": { "New": "Open", "Contacted": "Working", "Engaged": "Engaged", "Qualified": "MQL", "Converted": "Converted", "Unqualified": "Dead", "Nurturing": "Later" }
+                  }
+                }
+              }
+            }
+            """);
+
+        var (exit, output, error) = await CliRunner.RunAsync("validate-config", "--config", config, "--print");
+
+        Assert.Equal(2, exit);
+        foreach (var status in new[] { "New", "Contacted", "Engaged", "Qualified", "Converted", "Unqualified", "Nurturing" })
+        {
+            Assert.Contains($"- LeadSync:Lifecycle:StatusMap:HubSpot:{status}:", error, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("StatusMap:Salesforce:", error, StringComparison.Ordinal);
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        var statusMap = document.RootElement.GetProperty("LeadSync").GetProperty("Lifecycle").GetProperty("StatusMap");
+        Assert.True(statusMap.GetProperty("Replace").GetBoolean());
+        Assert.False(statusMap.TryGetProperty("HubSpot", out _));
+        Assert.False(statusMap.TryGetProperty("HubSpotAliases", out _));
+    }
+
+    [Fact]
+    public void Bind_ConnectionEntryOverridingOneStageValue_MergesOverItsPlatformsDefaults()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("connections.json", """
+            {
+              "LeadSync": {
+                "Connections": [
+                  { "Name": "eu", "Lifecycle": { "StageMap": { "HubSpot": { "Other": "other_eu" } } } },
+                  { "Name": "us" }
+                ]
+              }
+            }
+            """);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        var eu = settings.Connections.Single(c => c.Name == "eu").Model.Lifecycle.StageMap.HubSpot;
+        var us = settings.Connections.Single(c => c.Name == "us").Model.Lifecycle.StageMap.HubSpot;
+        Assert.Equal("other_eu", eu["Other"]);
+        Assert.Equal("lead", eu["Lead"]);
+        Assert.Equal(8, eu.Count);
+        Assert.Equal("other", us["Other"]);
+    }
+}
