@@ -3,6 +3,8 @@ using LeadSync.Connectors.Marketo;
 using LeadSync.Connectors.Pardot;
 using LeadSync.Connectors.Salesforce;
 using LeadSync.Domain.Configuration;
+using LeadSync.Domain.Lifecycle;
+using LeadSync.Domain.Scoring;
 using LeadSync.State;
 using LeadSync.Domain.Planning;
 using Microsoft.Extensions.Configuration;
@@ -158,6 +160,15 @@ public sealed class LeadSyncSettings
             return Section(root, section, fallback);
         }
 
+        // A rules section keeps the defaults of every key it does not name (lists and maps it names replace them whole).
+        T PickRules<T>(string section, Func<T> makeDefaults)
+            where T : class
+        {
+            var bound = Pick(section, makeDefaults);
+            var given = entry is not null && entry.GetSection(section).Exists() ? entry.GetSection(section) : root.GetSection(section);
+            return given.Exists() ? SectionDefaults.FillAbsent(bound, makeDefaults(), given) : bound;
+        }
+
         // The platform decides the defaults of the rules; the shape check has already refused a value that is none.
         var platformText = entry?[MarketingPlatforms.SettingName] ?? root[MarketingPlatforms.SettingName];
         paths[MarketingPlatforms.SettingName] = entry?[MarketingPlatforms.SettingName] is not null ? $"{entryPath}:{MarketingPlatforms.SettingName}" : $"LeadSync:{MarketingPlatforms.SettingName}";
@@ -165,14 +176,29 @@ public sealed class LeadSyncSettings
         var marketo = Pick("Marketo", () => new MarketoOptions());
         var pardot = Pick("Pardot", () => new PardotOptions());
         var sync = Pick("Sync", () => new SyncOptions());
-        var defaults = MarketingPlatforms.Defaults(platform);
+        var handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions());
+
+        // The platform's defaults, with the default MQL stage rule at the configured sales threshold: an admin who raises
+        // the threshold does not also have to restate the stage rules.
+        ConnectionModelOptions Defaults()
+        {
+            var options = MarketingPlatforms.Defaults(platform);
+            foreach (var rule in options.Lifecycle.StageRules.Where(r => r.Stage == LifecycleStage.MarketingQualifiedLead && r.MinScore == ScoringOptionsValidator.DefaultSalesReadyThreshold))
+            {
+                rule.MinScore = handoff.Threshold;
+            }
+
+            return options;
+        }
+
+        var defaults = Defaults();
         var model = new ConnectionModelOptions
         {
-            Scoring = Pick("Scoring", () => defaults.Scoring),
+            Scoring = PickRules("Scoring", () => Defaults().Scoring),
             // Value maps extend the platform's defaults key by key (unless a map says Replace); lists replace whole.
-            Lifecycle = Pick("Lifecycle", () => defaults.Lifecycle).WithDefaultMaps(defaults.Lifecycle),
-            Mappings = Pick("Mappings", () => defaults.Mappings),
-            Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
+            Lifecycle = PickRules("Lifecycle", () => Defaults().Lifecycle).WithDefaultMaps(defaults.Lifecycle),
+            Mappings = PickRules("Mappings", () => Defaults().Mappings),
+            Handoff = handoff,
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
             Sync = sync,
         };

@@ -213,6 +213,66 @@ public sealed class ValueMapLayeringTests
     }
 
     [Fact]
+    public void Bind_RulesSectionsGivenInPart_KeepTheDefaultsOfEveryKeyTheyDoNotName()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("partial.json", """
+            {
+              "LeadSync": {
+                "Lifecycle": { "StatusMap": { "Salesforce": { "Qualified": "Sales Accepted" } } },
+                "Scoring": { "FitWeight": 0.5, "BehaviourWeight": 0.5, "Decay": { "HalfLifeDays": 45 } },
+                "Mappings": { "CrossReference": { "SalesforceField": "HS_Id__c" } }
+              }
+            }
+            """);
+        var defaults = Configuration.MarketingPlatforms.Defaults(Configuration.MarketingPlatformKind.HubSpot);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        var model = settings.Connections.Single().Model;
+        // Before, one status entry left no stage rule at all, and a partial scoring section no rule to score by.
+        Assert.Equal(defaults.Lifecycle.StageRules.Select(r => r.Id), model.Lifecycle.StageRules.Select(r => r.Id));
+        Assert.Equal(0.5, model.Scoring.FitWeight);
+        Assert.Equal(45.0, model.Scoring.Decay.HalfLifeDays);
+        Assert.Equal(defaults.Scoring.Decay.GraceDays, model.Scoring.Decay.GraceDays);
+        Assert.Equal(defaults.Scoring.BehaviourRules.Select(r => r.Id), model.Scoring.BehaviourRules.Select(r => r.Id));
+        Assert.Equal(defaults.Scoring.FitRules.Select(r => r.Id), model.Scoring.FitRules.Select(r => r.Id));
+        Assert.Equal(defaults.Scoring.Signals.Count, model.Scoring.Signals.Count);
+        Assert.Equal("HS_Id__c", model.Mappings.CrossReference.SalesforceField);
+        Assert.Equal(defaults.Mappings.CrossReference.HubSpotProperty, model.Mappings.CrossReference.HubSpotProperty);
+        Assert.Equal(defaults.Mappings.EffectiveFields.Count, model.Mappings.EffectiveFields.Count);
+        Assert.Empty(settings.Validate());
+    }
+
+    [Fact]
+    public void Bind_ThresholdRaisedAlone_DefaultMqlStageRuleFollowsIt()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("threshold.json", """
+            { "LeadSync": { "Handoff": { "Threshold": 80 }, "Lifecycle": { "StatusMap": { "Salesforce": { "Qualified": "Sales Accepted" } } } } }
+            """);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        var rule = Assert.Single(settings.Connections.Single().Model.Lifecycle.StageRules, r => r.Id == "sales-ready-mql");
+        Assert.Equal(80, rule.MinScore);
+        Assert.Empty(settings.Validate());
+    }
+
+    [Fact]
+    public void Bind_ListGivenInARulesSection_ReplacesTheDefaultList()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("rules.json", """
+            { "LeadSync": { "Lifecycle": { "StageRules": [ { "Id": "only", "MinScore": 71, "Stage": "MarketingQualifiedLead" } ] } } }
+            """);
+
+        var settings = Configuration.LeadSyncSettings.Bind(Configuration.ConfigurationLoader.Load(config));
+
+        Assert.Equal(["only"], settings.Connections.Single().Model.Lifecycle.StageRules.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task ValidateConfig_PrintWithOneStatusOverridden_ShowsTheMergedMaps()
     {
         using var dir = new TempDir();
