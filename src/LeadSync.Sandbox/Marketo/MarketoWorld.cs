@@ -21,6 +21,7 @@ internal static class MarketoWorld
     public static void Seed(MarketoStore store, HubSpotStore hubSpot, int seed, DateTimeOffset now)
     {
         var rng = new Random(seed ^ 0x4D4B544F);
+        store.BeginSeeding();
         store.AddList("Nurture - Early Stage", "Nurture 2026");
         store.AddList("Webinar Invitees", "Webinar Q4");
         store.AddProgram("Webinar Q4", MarketoSchema.WebinarStatuses);
