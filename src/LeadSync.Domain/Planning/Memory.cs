@@ -42,6 +42,9 @@ public static class SeenKeys
     public const string Status = "_status";
 
     public const string Stage = "_stage";
+
+    /// <summary>The converted lead's deal as last settled (<see cref="CrmOpportunity.SeenValue"/>).</summary>
+    public const string Deal = "_deal";
 }
 
 /// <summary>The steps of one handoff, written before the API writes and completed after them.</summary>
