@@ -109,7 +109,7 @@ public static class ReportCommand
 
     private static string Describe(ReportKind kind) => kind switch
     {
-        ReportKind.Funnel => "Leads per lifecycle stage and Lead Status now; stage-to-stage conversion and median time in stage over the period",
+        ReportKind.Funnel => "Leads per lifecycle stage and Lead Status now; stage-to-stage conversion and median time in stage over the period; leads converted, deals won and lost",
         ReportKind.Handoffs => "Handoffs with latency p50/p95 from the person's change that crossed the threshold to the owner written, per team, rep and day",
         ReportKind.Sla => "SLA outcomes (met, escalated, reassigned, gave up) and compliance per team and rep",
         ReportKind.Reps => "Assignments per rep, open leads against capacity, SLA met and acceptance",
