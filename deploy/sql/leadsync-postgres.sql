@@ -214,4 +214,14 @@ CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
 $v6$; END IF; END $deploy$;
 INSERT INTO schema_version (version, name, applied_at) VALUES (6, '0006_history', now()) ON CONFLICT (version) DO NOTHING;
 
+-- ---- version 7: 0007_deal_outcomes ----
+DO $deploy$ BEGIN IF NOT EXISTS (SELECT 1 FROM schema_version WHERE version = 7) THEN EXECUTE $v7$
+-- LeadSync state, version 7 (PostgreSQL): what converted leads became — conversions and deals closed won or lost are kept
+-- in the lead history (the deal in to_value, its stage in rule) with the deal's amount, so reports show conversion to
+-- customer and won revenue by lead source and rep.
+ALTER TABLE lead_history ADD COLUMN IF NOT EXISTS amount numeric(18, 2) NULL;
+CREATE INDEX IF NOT EXISTS ix_lead_history_kind ON lead_history (connection, kind, at);
+$v7$; END IF; END $deploy$;
+INSERT INTO schema_version (version, name, applied_at) VALUES (7, '0007_deal_outcomes', now()) ON CONFLICT (version) DO NOTHING;
+
 COMMIT;

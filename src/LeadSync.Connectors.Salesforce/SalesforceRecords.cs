@@ -96,6 +96,35 @@ internal static class SalesforceRecords
             modifiedAt);
     }
 
+    /// <summary>
+    /// An Opportunity (<c>Id, StageName, IsClosed, IsWon, Amount, CloseDate, SystemModstamp</c>) for the converted lead
+    /// <paramref name="leadId"/>; the lead is attached by the caller, which knows which lead points at the deal.
+    /// </summary>
+    public static CrmOpportunity ToOpportunity(JsonElement record, HttpResponseMessage response, string leadId)
+    {
+        var fields = ToFields(record);
+        if (!fields.TryGetValue("Id", out var id) || string.IsNullOrEmpty(id))
+        {
+            throw SalesforceErrors.Malformed("an Opportunity record has no Id", response);
+        }
+
+        if (!fields.TryGetValue("SystemModstamp", out var stamp) || !TryParseDateTime(stamp, out var modifiedAt))
+        {
+            throw SalesforceErrors.Malformed("an Opportunity record has no readable SystemModstamp", response);
+        }
+
+        static bool True(string? text) => string.Equals(text, "true", StringComparison.OrdinalIgnoreCase);
+        return new CrmOpportunity(
+            id,
+            leadId,
+            Value(fields, "StageName"),
+            True(Value(fields, "IsClosed")),
+            True(Value(fields, "IsWon")),
+            decimal.TryParse(Value(fields, "Amount"), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) ? amount : null,
+            DateOnly.TryParseExact(Value(fields, "CloseDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var close) ? close : null,
+            modifiedAt);
+    }
+
     /// <summary>A date field (<c>2024-05-02</c>) as midnight UTC; a datetime is taken as it is.</summary>
     public static bool TryParseDate(string? text, out DateTimeOffset value)
     {

@@ -32,7 +32,7 @@ public sealed class QueryContractTests
         Assert.Equal("GET", request.Method);
         Assert.Equal($"{Data}/query", request.Path);
         Assert.Equal(
-            "SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c, HasOptedOutOfEmail, NumberOfEmployees, Rating FROM Lead WHERE SystemModstamp >= 2024-05-01T00:00:00Z ORDER BY SystemModstamp, Id",
+            "SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, ConvertedOpportunityId, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c, HasOptedOutOfEmail, NumberOfEmployees, Rating FROM Lead WHERE SystemModstamp >= 2024-05-01T00:00:00Z ORDER BY SystemModstamp, Id",
             QueryParam(request, "q"));
         Assert.Equal("batchSize=200", Header(request, "Sforce-Query-Options"));
         Assert.Equal("Bearer tok-1", Header(request, "Authorization"));
@@ -102,7 +102,7 @@ public sealed class QueryContractTests
         var lead = Assert.Single(await host.Crm.ReadByIdsAsync(["00Q5g00000AbCdEEAV"], ["lead_score__c"], CancellationToken.None));
 
         Assert.EndsWith(
-            "LastActivityDate, mkto_id__c, Lead_Score__c, Grade__c FROM Lead WHERE Id IN ('00Q5g00000AbCdEEAV')",
+            "LastActivityDate, ConvertedOpportunityId, mkto_id__c, Lead_Score__c, Grade__c FROM Lead WHERE Id IN ('00Q5g00000AbCdEEAV')",
             QueryParam(Assert.Single(host.Requests(host.Instance)), "q"),
             StringComparison.Ordinal);
         Assert.Equal(("m-9", "77", "A"), (lead.MarketingId, lead.Score, lead.Grade));
@@ -171,7 +171,7 @@ public sealed class QueryContractTests
 
         var q = QueryParam(Assert.Single(host.Requests(host.Instance)), "q");
         Assert.Equal(
-            @"SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Email IN ('o\'brien@example.com', 'x\') OR Id != (\'@example.org', 'ada@example.com')",
+            @"SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, ConvertedOpportunityId, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Email IN ('o\'brien@example.com', 'x\') OR Id != (\'@example.org', 'ada@example.com')",
             q);
         Assert.Equal("o'brien@example.com", Assert.Single(leads).Email);
     }
@@ -188,7 +188,7 @@ public sealed class QueryContractTests
         Assert.Empty(leads);
         var queries = host.Requests(host.Instance).Select(r => QueryParam(r, "q")!).ToList();
         Assert.Equal([200, 200, 50], queries.Select(q => q.Split("', '").Length));
-        Assert.StartsWith("SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Id IN ('00Q000000000000AAA', '00Q000000000001AAA'", queries[0], StringComparison.Ordinal);
+        Assert.StartsWith("SELECT Id, SystemModstamp, Email, FirstName, LastName, Company, Status, OwnerId, IsConverted, LeadSource, LastActivityDate, ConvertedOpportunityId, HubSpot_Contact_Id__c, Score__c, Fit_Grade__c FROM Lead WHERE Id IN ('00Q000000000000AAA', '00Q000000000001AAA'", queries[0], StringComparison.Ordinal);
         Assert.All(host.Requests(host.Instance), r => Assert.True(r.Url.Length < 16_000));
     }
 

@@ -33,6 +33,23 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task SettleAsync_DealOutcomes_KeepTheAmountExactly()
+    {
+        var converted = new HistoryEntry(Conn, "k1", T0, HistoryKinds.Converted, SystemRole.Crm, HistoryKinds.FirstLook, "006A", HistoryKinds.ByPerson,
+            Rep: "005A", Rule: "Prospecting", Source: "Webinar", CycleId: "c1", Amount: 10_000m);
+        var won = new HistoryEntry(Conn, "k1", T0.AddDays(20), HistoryKinds.Won, SystemRole.Crm, "Open", "006A", HistoryKinds.ByPerson,
+            Rep: "005A", Rule: "Closed Won", Source: "Webinar", CycleId: "c2", Amount: 12_345.67m);
+        var lost = new HistoryEntry(Conn, "k2", T0.AddDays(21), HistoryKinds.Lost, SystemRole.Crm, "Open", "006B", HistoryKinds.ByPerson, CycleId: "c2");
+
+        await Store.SettleAsync(WithHistory(Conn, [], converted, won, lost), Ct);
+
+        var stored = await History.GetHistoryAsync(Conn, new HistoryQuery(Kinds: [HistoryKinds.Converted, HistoryKinds.Won, HistoryKinds.Lost]), Ct);
+        Assert.Equal([converted, won, lost], stored.Select(e => e with { Id = 0 }));
+        Assert.Equal(12_345.67m, stored[1].Amount);
+        Assert.Null(stored[2].Amount);
+    }
+
+    [Fact]
     public async Task GetHistoryAsync_Filters_MatchSinceUntilKindsLeadsAndRep()
     {
         await Store.SettleAsync(

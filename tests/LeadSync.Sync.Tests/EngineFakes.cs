@@ -53,6 +53,7 @@ internal sealed class EngineFakes : IDisposable
         Marketing.GetOwnersAsync(default).ReturnsForAnyArgs(c => (IReadOnlyList<MarketingOwner>)Owners);
 
         Crm.ReadChangedAsync(default!, default!, default).ReturnsForAnyArgs(c => Changed(CrmLeads, (c.ArgAt<ChangeCursor>(0) ?? ChangeCursor.Beginning)));
+        Crm.ReadChangedDealsAsync(default!, default!, default).ReturnsForAnyArgs(c => ChangedDeals(c.ArgAt<ChangeCursor>(0) ?? ChangeCursor.Beginning));
         Crm.ReadByIdsAsync(default!, default!, default).ReturnsForAnyArgs(c =>
             (IReadOnlyList<CrmPerson>)(c.ArgAt<IReadOnlyCollection<string>>(0) ?? []).Where(CrmLeads.ContainsKey).Select(id => CrmLeads[id]).ToList());
         Crm.ReadByEmailsAsync(default!, default!, default).ReturnsForAnyArgs(c => (IReadOnlyList<CrmPerson>)ByEmail(CrmLeads.Values, (c.ArgAt<IReadOnlyCollection<string>>(0) ?? [])));
@@ -213,6 +214,23 @@ internal sealed class EngineFakes : IDisposable
             await Task.Yield();
             Store.Mark();
             yield return changed.Skip(i).Take(PageSize).ToList();
+        }
+    }
+
+    /// <summary>Converted leads whose deal changed at or after the cursor (after its id on a tie), by the deal's (modified time, id).</summary>
+    private async IAsyncEnumerable<CrmDealPage> ChangedDeals(ChangeCursor since)
+    {
+        var changed = CrmLeads.Values
+            .Where(l => l.Opportunity is { } d && (d.ModifiedAt > since.ModifiedAt
+                || (d.ModifiedAt == since.ModifiedAt && (since.LastId is null || string.CompareOrdinal(d.Id, since.LastId) > 0))))
+            .OrderBy(l => l.Opportunity!.ModifiedAt)
+            .ThenBy(l => l.Opportunity!.Id, StringComparer.Ordinal)
+            .ToList();
+        for (var i = 0; i < changed.Count; i += PageSize)
+        {
+            await Task.Yield();
+            var page = changed.Skip(i).Take(PageSize).ToList();
+            yield return new CrmDealPage(page, new ChangeCursor(page[^1].Opportunity!.ModifiedAt, page[^1].Opportunity!.Id));
         }
     }
 

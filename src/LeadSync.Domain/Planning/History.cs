@@ -30,6 +30,18 @@ public static class HistoryKinds
     /// <summary>The planner released a lead back to marketing (its score fell or the rep let it go).</summary>
     public const string Released = "released";
 
+    /// <summary>
+    /// The CRM converted the lead (first seen converted); <see cref="HistoryEntry.To"/> is the deal it became, if any,
+    /// with its amount then.
+    /// </summary>
+    public const string Converted = "converted";
+
+    /// <summary>The converted lead's deal closed won: <see cref="HistoryEntry.To"/> is the deal, <see cref="HistoryEntry.Amount"/> the revenue.</summary>
+    public const string Won = "won";
+
+    /// <summary>The converted lead's deal closed lost.</summary>
+    public const string Lost = "lost";
+
     /// <summary>Who made a transition: LeadSync's own write, or a person (or another tool) in the system itself.</summary>
     public const string ByLeadSync = "leadsync";
 
@@ -46,7 +58,8 @@ public static class HistoryKinds
 /// One event in a lead's history. Transitions carry the system, from and to, and who made them; handoffs carry the
 /// crossing, when the person's change crossed the threshold (<see cref="CrossedAt"/>, null when it crossed in an
 /// earlier batch: its <see cref="HistoryKinds.Crossed"/> event says when), when LeadSync first saw it, when the owner was
-/// written, the rep (CRM owner id), the team and the routing rule; SLA outcomes carry the rep and team they concern.
+/// written, the rep (CRM owner id), the team and the routing rule; SLA outcomes carry the rep and team they concern;
+/// conversions and closed deals carry the deal (<see cref="To"/>), its stage (<see cref="Rule"/>), the rep and the amount.
 /// </summary>
 public sealed record HistoryEntry(
     string Connection,
@@ -65,7 +78,8 @@ public sealed record HistoryEntry(
     DateTimeOffset? FirstSeenAt = null,
     DateTimeOffset? OwnerWrittenAt = null,
     string? Source = null,
-    string CycleId = "")
+    string CycleId = "",
+    decimal? Amount = null)
 {
     /// <summary>Store-assigned, increasing in insertion order (0 before it is stored).</summary>
     public long Id { get; init; }
@@ -107,6 +121,11 @@ public static class LeadHistory
         if (lead is not null)
         {
             Add(HistoryKinds.Status, SystemRole.Crm, Seen(record?.LastSeenCrm, SeenKeys.Status), lead.Status, HistoryKinds.ByPerson, lead.ModifiedAt);
+        }
+
+        if (lead is not null)
+        {
+            events.AddRange(Deal(connection, cycleId, plan.LeadKey, record, lead, source, now));
         }
 
         var crossedNow = plan.FirstSeenAboveThresholdAt is not null && record?.FirstSeenAboveThresholdAt is null;
@@ -168,6 +187,33 @@ public static class LeadHistory
             entry.Connection, entry.LeadKey, now, kind, SystemRole.Crm, From: newRep is null ? null : entry.OwnerId, To: newRep,
             Crossing: entry.Crossing, Rep: entry.OwnerId, Team: entry.Team, Rule: detail, FirstSeenAt: entry.FirstSeenAt,
             OwnerWrittenAt: entry.OwnerWrittenAt, CycleId: cycleId);
+    }
+
+    /// <summary>
+    /// What the CRM says the lead became since LeadSync last looked: converted (once, when first seen converted), and its
+    /// deal closed won or lost (once per outcome: the deal's id and state are remembered under <see cref="SeenKeys.Deal"/>).
+    /// </summary>
+    public static IEnumerable<HistoryEntry> Deal(string connection, string cycleId, string leadKey, LeadRecord? record, CrmPerson lead, string? source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        var deal = lead.Opportunity;
+        if (lead.IsConverted && !string.Equals(Seen(record?.LastSeenCrm, "IsConverted"), "true", StringComparison.OrdinalIgnoreCase)
+            && Seen(record?.LastSeenCrm, SeenKeys.Deal) is null)
+        {
+            yield return new HistoryEntry(
+                connection, leadKey, Min(lead.ModifiedAt, now), HistoryKinds.Converted, SystemRole.Crm, record is null ? HistoryKinds.FirstLook : null, deal?.Id,
+                HistoryKinds.ByPerson, Rep: lead.OwnerId, Rule: deal?.Stage, Source: source, CycleId: cycleId, Amount: deal?.Amount);
+        }
+
+        if (deal is not { State: DealState.Won or DealState.Lost } || Seen(record?.LastSeenCrm, SeenKeys.Deal) == deal.SeenValue)
+        {
+            yield break;
+        }
+
+        yield return new HistoryEntry(
+            connection, leadKey, Min(deal.ModifiedAt, now), deal.State == DealState.Won ? HistoryKinds.Won : HistoryKinds.Lost, SystemRole.Crm,
+            Seen(record?.LastSeenCrm, SeenKeys.Deal)?.Split('|')[^1], deal.Id, HistoryKinds.ByPerson, Rep: lead.OwnerId, Rule: deal.Stage,
+            Source: source, CycleId: cycleId, Amount: deal.Amount);
     }
 
     /// <summary>When the person's side last changed: the marketing record's modification, else the CRM's activity or modification.</summary>

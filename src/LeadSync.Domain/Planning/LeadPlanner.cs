@@ -23,6 +23,9 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
 
     private static readonly IReadOnlyDictionary<string, string?> Empty = new Dictionary<string, string?>();
 
+    /// <summary>The rule id of a stage decision a converted lead's deal made.</summary>
+    private const string DealRule = "deal";
+
     private HandoffOptions HandoffOptions => model.Options.Handoff;
 
     /// <summary>
@@ -504,9 +507,17 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
             current = parsed;
         }
 
-        var decision = model.StagePolicy.Decide(new StageInput(current, draft.Score.Value, draft.Score.Grade, draft.Canonical, draft.InSalesAfter));
+        var decision = WithDeal(
+            model.StagePolicy.Decide(new StageInput(current, draft.Score.Value, draft.Score.Grade, draft.Canonical, draft.InSalesAfter)),
+            current,
+            draft.Person.Crm is { IsConverted: true } converted ? converted.Opportunity : null);
         if (decision.Target is not { } target || target == current)
         {
+            if (decision.RuleId == DealRule)
+            {
+                draft.Reasons.Add(decision.Reason); // a rule's backward move held by the deal: explain says why
+            }
+
             return;
         }
 
@@ -514,6 +525,43 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
         draft.StageAfter = value;
         draft.Reasons.Add(decision.Reason);
         draft.Stage = new StageWrite(value, decision.RequiresReset);
+    }
+
+    /// <summary>
+    /// A converted lead's deal moves the lifecycle stage forward: to opportunity while it is open, to customer once it is
+    /// won (a lost deal says nothing). Forward only: a deal never moves the stage back, and a stage rule that would take
+    /// it below what the deal says (a reset allowed by AllowBackwardWithReset) is held at the current stage. A rule that
+    /// goes further forward (evangelist) wins.
+    /// </summary>
+    private static StageDecision WithDeal(StageDecision decision, LifecycleStage? current, CrmOpportunity? deal)
+    {
+        LifecycleStage? floor = deal?.State switch
+        {
+            DealState.Open => LifecycleStage.Opportunity,
+            DealState.Won => LifecycleStage.Customer,
+            _ => null,
+        };
+        if (deal is null || floor is not { } target)
+        {
+            return decision;
+        }
+
+        if (decision.Target is { } ruled && !decision.RequiresReset && ruled >= target)
+        {
+            return decision;
+        }
+
+        var why = deal.State == DealState.Won
+            ? $"deal {deal.Id} won{(deal.Amount is { } amount ? ", " + amount.ToString("#,0.##", CultureInfo.InvariantCulture) : string.Empty)}"
+            : $"deal {deal.Id} open ({deal.Stage ?? "no stage"})";
+        if (current is null || current < target)
+        {
+            return new StageDecision(target, false, $"{why} → {target}: forward from {current?.ToString() ?? "no stage"}", DealRule);
+        }
+
+        return decision.Target is { } back && back < target
+            ? new StageDecision(null, false, $"{why}: stage stays {current} (a deal never moves it back), so {decision.Reason} is not applied", DealRule)
+            : decision;
     }
 
     private Dictionary<string, string?> NewLeadFields(MarketingPerson contact)

@@ -48,6 +48,9 @@ public static class SeenKeys
 
     /// <summary>The fit grade the marketing platform holds in LeadSync's own field.</summary>
     public const string Grade = "_grade";
+
+    /// <summary>The converted lead's deal as last settled (<see cref="CrmOpportunity.SeenValue"/>).</summary>
+    public const string Deal = "_deal";
 }
 
 /// <summary>The steps of one handoff, written before the API writes and completed after them.</summary>

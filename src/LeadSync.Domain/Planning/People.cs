@@ -60,6 +60,7 @@ public sealed record MarketingPerson(
 /// <param name="MarketingId">The marketing record this lead is linked to, as stored on the CRM side.</param>
 /// <param name="Score">The unified score as last written to the CRM (null when blank).</param>
 /// <param name="Grade">The fit grade as last written to the CRM.</param>
+/// <param name="Opportunity">For a converted lead, the deal it became (null when none was created or it was not read).</param>
 public sealed record CrmPerson(
     string Id,
     string? Email,
@@ -76,7 +77,8 @@ public sealed record CrmPerson(
     string? Grade,
     DateTimeOffset? LastActivityAt,
     IReadOnlyDictionary<string, string?> Fields,
-    DateTimeOffset ModifiedAt) : IPersonRecord
+    DateTimeOffset ModifiedAt,
+    CrmOpportunity? Opportunity = null) : IPersonRecord
 {
     string? IPersonRecord.CounterpartId => MarketingId;
 }

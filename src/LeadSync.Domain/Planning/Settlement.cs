@@ -198,6 +198,11 @@ public static class Settlement
         seen[SeenKeys.Owner] = write?.Owner is { } owner ? owner.OwnerId : lead.OwnerId;
         seen[SeenKeys.Status] = write?.Status ?? lead.Status;
         seen[SeenKeys.ModifiedAt] = lead.ModifiedAt.ToString("O", CultureInfo.InvariantCulture);
+        if (lead.Opportunity is { } deal)
+        {
+            seen[SeenKeys.Deal] = deal.SeenValue;
+        }
+
         return seen;
     }
 

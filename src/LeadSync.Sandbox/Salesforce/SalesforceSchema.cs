@@ -91,6 +91,10 @@ public static class SalesforceSchema
         Picklist("Rating", "Rating", Ratings, restricted: true),
         new("OwnerId", "Owner ID", "reference", true, true, false, false, 18, false, [], "User,Group"),
         ReadOnly("IsConverted", "Converted", "boolean"),
+        // Set by lead conversion only (read-only through the API): the contact and opportunity the lead became, and when.
+        ReadOnlyReference("ConvertedContactId", "Converted Contact ID", "Contact"),
+        ReadOnlyReference("ConvertedOpportunityId", "Converted Opportunity ID", "Opportunity"),
+        ReadOnly("ConvertedDate", "Converted Date", "date"),
         new("AnnualRevenue", "Annual Revenue", "currency", true, true, true, false, 0, false, []),
         new("HasOptedOutOfEmail", "Email Opt Out", "boolean", true, true, false, false, 0, false, []),
         ReadOnly("CreatedDate", "Created Date", "datetime"),
@@ -145,9 +149,54 @@ public static class SalesforceSchema
         ReadOnly("SystemModstamp", "System Modstamp", "datetime"),
     ]);
 
+    /// <summary>The org's default opportunity stages (Developer Edition) in sales-process order, with what each one means.</summary>
+    public static readonly IReadOnlyList<(string Name, bool IsClosed, bool IsWon)> OpportunityStages =
+    [
+        ("Prospecting", false, false), ("Qualification", false, false), ("Needs Analysis", false, false),
+        ("Value Proposition", false, false), ("Proposal/Price Quote", false, false), ("Negotiation/Review", false, false),
+        ("Closed Won", true, true), ("Closed Lost", true, false),
+    ];
+
+    /// <summary>The contact a converted lead became.</summary>
+    public static readonly SalesforceObject Contact = new("Contact", "003",
+    [
+        Id(),
+        ReadOnly("FirstName", "First Name", "string"),
+        ReadOnly("LastName", "Last Name", "string"),
+        ReadOnly("Email", "Email", "email"),
+        ReadOnly("LeadSource", "Lead Source", "picklist"),
+        ReadOnlyReference("OwnerId", "Owner ID", "User"),
+        ReadOnly("CreatedDate", "Created Date", "datetime"),
+        ReadOnly("LastModifiedDate", "Last Modified Date", "datetime"),
+        ReadOnly("SystemModstamp", "System Modstamp", "datetime"),
+    ]);
+
+    /// <summary>
+    /// The deal a converted lead became. IsClosed and IsWon follow StageName (each stage says whether it is closed and
+    /// won), so they are read-only; CloseDate is the expected date while open and the real one once closed.
+    /// </summary>
+    public static readonly SalesforceObject Opportunity = new("Opportunity", "006",
+    [
+        Id(),
+        ReadOnly("Name", "Name", "string"),
+        new("StageName", "Stage", "picklist", false, false, false, false, 255, true,
+            [.. OpportunityStages.Select((s, i) => new SalesforcePicklistValue(s.Name, s.Name, true, i == 0))]),
+        ReadOnly("IsClosed", "Closed", "boolean"),
+        ReadOnly("IsWon", "Won", "boolean"),
+        ReadOnly("Amount", "Amount", "currency"),
+        ReadOnly("CloseDate", "Close Date", "date"),
+        ReadOnly("LeadSource", "Lead Source", "picklist"),
+        ReadOnlyReference("OwnerId", "Owner ID", "User"),
+        ReadOnly("CreatedDate", "Created Date", "datetime"),
+        ReadOnly("LastModifiedDate", "Last Modified Date", "datetime"),
+        ReadOnly("SystemModstamp", "System Modstamp", "datetime"),
+    ]);
+
     public static SalesforceObject? Find(string name) => name.ToUpperInvariant() switch
     {
         "LEAD" => Lead,
+        "CONTACT" => Contact,
+        "OPPORTUNITY" => Opportunity,
         "USER" => User,
         "GROUP" => Group,
         "TASK" => Task,
@@ -161,6 +210,9 @@ public static class SalesforceSchema
 
     private static SalesforceField ReadOnly(string name, string label, string type) =>
         new(name, label, type, false, false, type != "boolean", false, 0, false, []);
+
+    private static SalesforceField ReadOnlyReference(string name, string label, string referenceTo) =>
+        new(name, label, "reference", false, false, true, false, 18, false, [], referenceTo);
 
     private static SalesforceField Picklist(string name, string label, IReadOnlyList<string> values, bool restricted) =>
         new(name, label, "picklist", true, true, true, false, 255, restricted, [.. values.Select(v => new SalesforcePicklistValue(v, v, true, false))]);

@@ -37,14 +37,16 @@ internal sealed record CollectionInput(string Type, string? Id, IReadOnlyDiction
 /// The Salesforce org: Leads, Users, Groups (queues) and Tasks. One lock guards all state; records are
 /// immutable versions, so snapshots (and open query cursors) stay consistent after the lock is released.
 /// </summary>
-public sealed class SalesforceStore
+public sealed partial class SalesforceStore
 {
     private static readonly string[] LeadRequired = ["LastName", "Company"];
     private readonly object _sync = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<string, SalesforceTable> _tables = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Lead"] = new(SalesforceSchema.Lead, ["Email", "HubSpot_Contact_Id__c", SalesforceSchema.ExternalKeyField], ["SystemModstamp", "LastModifiedDate"]),
+        ["Lead"] = new(SalesforceSchema.Lead, ["Email", "HubSpot_Contact_Id__c", SalesforceSchema.ExternalKeyField, "ConvertedOpportunityId"], ["SystemModstamp", "LastModifiedDate"]),
+        ["Contact"] = new(SalesforceSchema.Contact, [], ["SystemModstamp"]),
+        ["Opportunity"] = new(SalesforceSchema.Opportunity, [], ["SystemModstamp"]),
         ["User"] = new(SalesforceSchema.User, [], []),
         ["Group"] = new(SalesforceSchema.Group, [], []),
         ["Task"] = new(SalesforceSchema.Task, ["WhoId"], []),

@@ -109,7 +109,51 @@ internal static class WorldSimulator
                 ["Status"] = "Working - Contacted",
             });
         }
+
+        MoveDeals(salesforce, percent, seed);
     }
+
+    /// <summary>
+    /// Reps convert some of the leads they are working (lead → contact + open opportunity with an amount) and move open
+    /// deals along: a stage forward, and from negotiation to won or lost; now and then a deal is lost early. Its own
+    /// random sequence, drawn after everything above, so the rest of the world moves exactly as it did before deals.
+    /// </summary>
+    private static void MoveDeals(SalesforceStore salesforce, int percent, int seed)
+    {
+        var rng = new Random(unchecked((seed * 397) ^ 0x0DEA1));
+        var open = salesforce.ListOpportunities().Where(o => o.Get("IsClosed") is not true).ToList();
+        var stages = SalesforceSchema.OpportunityStages;
+        foreach (var index in Sample(open.Count, Math.Min(100, percent * 3), rng))
+        {
+            var deal = open[index];
+            var at = Enumerable.Range(0, stages.Count).First(i => stages[i].Name == deal.GetString("StageName"));
+            var roll = rng.NextDouble();
+            var next = roll < 0.1 ? "Closed Lost"
+                : stages[at].Name == "Negotiation/Review" ? (roll < 0.65 ? "Closed Won" : "Closed Lost")
+                : stages[at + 1].Name;
+            salesforce.SetOpportunityStage(deal.Id, next);
+        }
+
+        var working = Ordered(salesforce)
+            .Where(l => !l.IsConverted && l.Status is "Working - Engaged" or "Working - Contacted"
+                && l.OwnerId is { } o && o.StartsWith("005", StringComparison.Ordinal) && o != salesforce.IntegrationUserId)
+            .ToList();
+        foreach (var index in Sample(working.Count, percent, rng))
+        {
+            var amount = 500.0 * rng.Next(10, 121); // 5,000 to 60,000 in steps of 500
+            salesforce.ConvertLead(working[index].Id, amount);
+        }
+    }
+
+    /// <summary>Leads in an order that does not depend on when each was created (see <see cref="Simulate"/>).</summary>
+    private static List<SalesforceRecord> Ordered(SalesforceStore salesforce) =>
+        salesforce.ListLeads()
+            .Select((lead, position) => (Lead: lead, Position: position, Key: lead.Get(SalesforceSchema.ExternalKeyField) as string))
+            .OrderBy(l => l.Key is null ? 0 : 1)
+            .ThenBy(l => l.Key is null ? l.Position : 0)
+            .ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => l.Lead)
+            .ToList();
 
     private static List<int> Sample(int count, double percent, Random rng)
     {

@@ -11,7 +11,7 @@ internal sealed partial class SqlStateCore
     private const string HistoryInsert =
         """
         INSERT INTO lead_history (connection, lead_key, at, kind, system, from_value, to_value, actor, crossing, rep, team, rule,
-                                  crossed_at, first_seen_at, owner_written_at, source, cycle_id)
+                                  crossed_at, first_seen_at, owner_written_at, source, cycle_id, amount)
         """;
 
     public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string connection, HistoryQuery query, CancellationToken ct)
@@ -143,7 +143,7 @@ internal sealed partial class SqlStateCore
             e =>
             [
                 e.Connection, e.LeadKey, Dialect.Time(e.At), e.Kind, e.System?.ToString(), e.From, e.To, e.By, e.Crossing, e.Rep, e.Team, e.Rule,
-                Dialect.Time(e.CrossedAt), Dialect.Time(e.FirstSeenAt), Dialect.Time(e.OwnerWrittenAt), e.Source, e.CycleId,
+                Dialect.Time(e.CrossedAt), Dialect.Time(e.FirstSeenAt), Dialect.Time(e.OwnerWrittenAt), e.Source, e.CycleId, e.Amount,
             ],
             string.Empty))
         {
@@ -157,7 +157,7 @@ internal sealed class HistoryRow
     public const string Columns =
         "id AS Id, connection AS Connection, lead_key AS LeadKey, at AS At, kind AS Kind, system AS System, from_value AS FromValue, " +
         "to_value AS ToValue, actor AS Actor, crossing AS Crossing, rep AS Rep, team AS Team, rule AS Rule, crossed_at AS CrossedAt, " +
-        "first_seen_at AS FirstSeenAt, owner_written_at AS OwnerWrittenAt, source AS Source, cycle_id AS CycleId";
+        "first_seen_at AS FirstSeenAt, owner_written_at AS OwnerWrittenAt, source AS Source, cycle_id AS CycleId, amount AS Amount";
 
     public long Id { get; set; }
 
@@ -195,11 +195,15 @@ internal sealed class HistoryRow
 
     public string CycleId { get; set; } = string.Empty;
 
+    /// <summary>SQLite hands a NUMERIC back as an integer or a real, PostgreSQL as numeric.</summary>
+    public object? Amount { get; set; }
+
     public HistoryEntry ToEntry() => new(
         Connection, LeadKey, SqlDialect.ReadRequiredTime(At), Kind,
         global::System.Enum.TryParse<SystemRole>(System, out var role) ? role : null,
         FromValue, ToValue, Actor, Crossing is { } c ? checked((int)c) : null, Rep, Team, Rule,
-        SqlDialect.ReadTime(CrossedAt), SqlDialect.ReadTime(FirstSeenAt), SqlDialect.ReadTime(OwnerWrittenAt), Source, CycleId)
+        SqlDialect.ReadTime(CrossedAt), SqlDialect.ReadTime(FirstSeenAt), SqlDialect.ReadTime(OwnerWrittenAt), Source, CycleId,
+        Amount is null or DBNull ? null : Convert.ToDecimal(Amount, global::System.Globalization.CultureInfo.InvariantCulture))
     {
         Id = Id,
     };

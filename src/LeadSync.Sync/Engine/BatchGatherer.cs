@@ -42,7 +42,7 @@ internal sealed class BatchGatherer(
                 continue;
             }
 
-            if (!seen.Add(key) || (!decideEvenIfSettled && AlreadySettled(record is null ? null : LastSeen(record, side), subject.ModifiedAt)))
+            if (!seen.Add(key) || (!decideEvenIfSettled && AlreadySettled(record is null ? null : LastSeen(record, side), subject.ModifiedAt) && !DealChanged(record, subject)))
             {
                 continue;
             }
@@ -339,6 +339,14 @@ internal sealed class BatchGatherer(
     /// of LeadSync's own write or a re-read inside the overlap window. Skipping it keeps a no-change cycle at one read
     /// call per system, whatever the number of leads.
     /// </summary>
+    /// <summary>
+    /// A converted lead's deal moves without the lead changing (won weeks later): the lead is not settled while its deal's
+    /// state differs from the one LeadSync remembers.
+    /// </summary>
+    private static bool DealChanged(LeadRecord? record, IPersonRecord subject) =>
+        subject is CrmPerson { Opportunity: { } deal }
+        && (record is null || !record.LastSeenCrm.TryGetValue(SeenKeys.Deal, out var seen) || !string.Equals(seen, deal.SeenValue, StringComparison.Ordinal));
+
     private static bool AlreadySettled(IReadOnlyDictionary<string, string?>? lastSeen, DateTimeOffset modifiedAt) =>
         lastSeen is not null
         && lastSeen.TryGetValue(SeenKeys.ModifiedAt, out var marker)

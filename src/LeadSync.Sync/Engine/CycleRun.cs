@@ -66,6 +66,12 @@ internal sealed partial class CycleRun
 
     private string Name => _connection.Name;
 
+    /// <summary>
+    /// The watermark of the CRM's deal stream (opportunities by their own modification time), kept beside the lead
+    /// stream's under a name of its own so the store needs no new table.
+    /// </summary>
+    private string DealStream => Name + "#deals";
+
     /// <summary>When the marketing read that ran to its end started (null when it did not run to its end).</summary>
     public DateTimeOffset? MarketingReadCompleteFrom { get; private set; }
 
@@ -123,12 +129,32 @@ internal sealed partial class CycleRun
             }
         }
 
+        var dealMark = reconcile ? null : await _store.GetWatermarkAsync(DealStream, SystemRole.Crm, cancellationToken);
+        var newDealMark = dealMark;
+        var dealHorizon = _time.GetUtcNow() - overlap;
+        var dealsHeld = false;
+        await foreach (var page in _connection.Crm.ReadChangedDealsAsync(dealMark ?? ChangeCursor.Beginning, _connection.Model.CrmFields, cancellationToken))
+        {
+            if (page.Leads.Count > 0)
+            {
+                dealsHeld |= await ProcessPageAsync(SystemRole.Crm, page.Leads, reconcile, cancellationToken);
+            }
+
+            newDealMark = Max(newDealMark, [page.Through]);
+            if (stopRequested.IsCancellationRequested)
+            {
+                StoppedEarly = true;
+                return;
+            }
+        }
+
         await ProcessRetryRequestsAsync(cancellationToken);
 
         if (DryRun)
         {
             return;
         }
+
 
         // Everything read has been written, quarantined or recorded: only now may the watermarks move — and not past a
         // record whose writes were not confirmed.
@@ -144,6 +170,13 @@ internal sealed partial class CycleRun
             await _store.SetWatermarkAsync(Name, SystemRole.Crm, newCrmMark, cancellationToken);
         }
 
+        // A deal whose person's writes were not confirmed is read again next cycle: its stream stays where it was.
+        newDealMark = dealsHeld ? dealMark : Settled(newDealMark, dealMark, dealHorizon);
+        if (newDealMark is not null && newDealMark != dealMark)
+        {
+            await _store.SetWatermarkAsync(DealStream, SystemRole.Crm, newDealMark, cancellationToken);
+        }
+
         MarketingReadCompleteFrom = marketingReadStart;
         CrmReadCompleteFrom = crmReadStart;
     }
@@ -156,8 +189,8 @@ internal sealed partial class CycleRun
             _connection.Marketing.SystemName, _connection.Crm.SystemName, marketingCalls, crmCalls,
             _tally.Changes, _tally.QuarantineNotices, _tally.HandoffLatencies);
 
-    /// <summary>One batch: gather → plan → execute → settle.</summary>
-    private async Task ProcessPageAsync(SystemRole side, IReadOnlyList<IPersonRecord> page, bool decideEvenIfSettled, CancellationToken cancellationToken)
+    /// <summary>One batch: gather → plan → execute → settle. True when a person's writes were not confirmed (held back).</summary>
+    private async Task<bool> ProcessPageAsync(SystemRole side, IReadOnlyList<IPersonRecord> page, bool decideEvenIfSettled, CancellationToken cancellationToken)
     {
         using var span = Telemetry.SyncTracing.StartBatch(Name, side == SystemRole.Marketing ? _connection.Marketing.SystemName : _connection.Crm.SystemName, page.Count);
         var now = _time.GetUtcNow();
@@ -165,7 +198,7 @@ internal sealed partial class CycleRun
         _tally.LeadsRead += page.Count - gathered.EchoesSkipped;
         if (gathered.Snapshot is not { } snapshot)
         {
-            return;
+            return false;
         }
 
         foreach (var person in snapshot.People)
@@ -203,6 +236,7 @@ internal sealed partial class CycleRun
 
         Tally(people, now);
         LogBatchSettled(_logger, snapshot.People.Count, plan.Handoffs);
+        return people.Any(p => p.Outcome.Unconfirmed is not null);
     }
 
     private void Tally(IReadOnlyList<SettledPerson> people, DateTimeOffset now)

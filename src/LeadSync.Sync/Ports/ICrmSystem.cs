@@ -9,8 +9,20 @@ public interface ICrmSystem : IApiTraffic
     /// <summary>The vendor names behind the typed values (for start-up checks and explanations).</summary>
     CoreFieldNames CoreFields { get; }
 
-    /// <summary>Streams leads modified at or after <paramref name="since"/>, ordered by (modified time, id), one API page per item.</summary>
+    /// <summary>
+    /// Streams leads modified at or after <paramref name="since"/>, ordered by (modified time, id), one API page per item.
+    /// Every read of leads (this and the ones below) sets a converted lead's <see cref="CrmPerson.Opportunity"/>.
+    /// </summary>
     IAsyncEnumerable<IReadOnlyList<CrmPerson>> ReadChangedAsync(
+        ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deals that changed at or after <paramref name="since"/> (ordered by modified time, id), as the converted leads
+    /// they came from with <see cref="CrmPerson.Opportunity"/> set: a deal won weeks after its lead was converted is seen
+    /// although the lead itself did not change. Deals no converted lead points at are skipped. One page per API page of
+    /// deals; <see cref="CrmDealPage.Through"/> is the position after it.
+    /// </summary>
+    IAsyncEnumerable<CrmDealPage> ReadChangedDealsAsync(
         ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<CrmPerson>> ReadByIdsAsync(

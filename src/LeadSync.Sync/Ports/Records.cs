@@ -13,6 +13,9 @@ public sealed record ChangeCursor(DateTimeOffset ModifiedAt, string? LastId)
     public static ChangeCursor Beginning { get; } = new(DateTimeOffset.UnixEpoch, null);
 }
 
+/// <summary>One page of changed deals: the converted leads they belong to, and the change-stream position after the page.</summary>
+public sealed record CrmDealPage(IReadOnlyList<CrmPerson> Leads, ChangeCursor Through);
+
 /// <summary>Metadata of one field of a system's person/lead object, for checking the rules at start.</summary>
 /// <param name="ExternalId">The field is an external id the connector can create or update by (an idempotent create's key).</param>
 public sealed record FieldMetadata(

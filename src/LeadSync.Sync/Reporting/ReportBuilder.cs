@@ -77,6 +77,7 @@ public static partial class ReportBuilder
             new ReportSection("statuses", ["system", "status", "leads"], statusesNow),
             new ReportSection("conversion", ["from", "to", "entered", "converted", "rate"], conversion),
             new ReportSection("time-in-stage", ["stage", "samples", "median_hours"], timeInStage),
+            new ReportSection("deals", ["outcome", "leads", "amount"], Deals(history, since, until)),
         ]);
     }
 

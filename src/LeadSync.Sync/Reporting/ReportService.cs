@@ -9,6 +9,7 @@ public enum ReportKind
     Handoffs,
     Sla,
     Reps,
+    Sources,
     Health,
 }
 
@@ -34,7 +35,7 @@ public sealed class ReportService(IStateStore store, IHistoryStore history, Time
                     leads.Add(lead);
                 }
 
-                var events = await history.GetHistoryAsync(connection, new HistoryQuery(Since: since, Kinds: [HistoryKinds.Stage]), cancellationToken);
+                var events = await history.GetHistoryAsync(connection, new HistoryQuery(Since: since, Kinds: [HistoryKinds.Stage, HistoryKinds.Converted, HistoryKinds.Won, HistoryKinds.Lost]), cancellationToken);
                 return ReportBuilder.Funnel(connection, since, until, leads, events);
             }
 
@@ -50,6 +51,8 @@ public sealed class ReportService(IStateStore store, IHistoryStore history, Time
                     await history.GetHistoryAsync(connection, new HistoryQuery(Since: since), cancellationToken),
                     await store.GetRoutingStateAsync(connection, cancellationToken),
                     reps ?? []);
+            case ReportKind.Sources:
+                return ReportBuilder.Sources(connection, since, until, await history.GetHistoryAsync(connection, new HistoryQuery(Since: since), cancellationToken));
             default:
                 return ReportBuilder.Health(
                     connection, since, until,

@@ -10,7 +10,7 @@ using Serilog.Events;
 
 namespace LeadSync.Worker.Cli;
 
-/// <summary><c>report funnel|handoffs|sla|reps|health</c>: numbers computed from the lead history in the state.</summary>
+/// <summary><c>report funnel|handoffs|sla|reps|sources|health</c>: numbers computed from the lead history in the state.</summary>
 public static class ReportCommand
 {
     public static Command Create(CommandIo io)
@@ -28,7 +28,7 @@ public static class ReportCommand
         };
         var command = new Command(
             "report",
-            "Reports from the lead history LeadSync keeps: funnel, handoffs (latency from the person's change that crossed the threshold), sla, reps, health.\n\nExamples:\n  leadsync report funnel\n  leadsync report handoffs --since 7d --format csv\n  leadsync report sla --connection emea --format json");
+            "Reports from the lead history LeadSync keeps: funnel, handoffs (latency from the person's change that crossed the threshold), sla, reps, sources (revenue by lead source), health.\n\nExamples:\n  leadsync report funnel\n  leadsync report handoffs --since 7d --format csv\n  leadsync report sla --connection emea --format json");
         foreach (var kind in Enum.GetValues<ReportKind>())
         {
             var sub = new Command(kind.ToString().ToLowerInvariant(), Describe(kind)) { connection, format, since };
@@ -109,10 +109,11 @@ public static class ReportCommand
 
     private static string Describe(ReportKind kind) => kind switch
     {
-        ReportKind.Funnel => "Leads per lifecycle stage and Lead Status now; stage-to-stage conversion and median time in stage over the period",
+        ReportKind.Funnel => "Leads per lifecycle stage and Lead Status now; stage-to-stage conversion and median time in stage over the period; leads converted, deals won and lost",
         ReportKind.Handoffs => "Handoffs with latency p50/p95 from the person's change that crossed the threshold to the owner written, per team, rep and day",
         ReportKind.Sla => "SLA outcomes (met, escalated, reassigned, gave up) and compliance per team and rep",
         ReportKind.Reps => "Assignments per rep, open leads against capacity, SLA met and acceptance",
+        ReportKind.Sources => "Per lead source: leads, handoffs, converted, won, won revenue and conversion to customer; deals per rep",
         _ => "Cycles, failures by kind, API calls per system, lag since the last successful cycle, quarantine by reason",
     };
 }

@@ -116,6 +116,9 @@ public static class ReportFormat
                             case double d:
                                 json.WriteNumberValue(d);
                                 break;
+                            case decimal m:
+                                json.WriteNumberValue(m); // money: exact, as the CRM gave it
+                                break;
                             default:
                                 json.WriteStringValue(Cell(row[i]));
                                 break;

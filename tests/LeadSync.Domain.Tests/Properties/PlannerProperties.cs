@@ -617,3 +617,39 @@ public sealed class PlannerProperties
         return person with { Marketing = contact, Crm = lead, Record = record, Ledger = ledger };
     }
 }
+
+/// <summary>A converted lead's deal only ever moves the lifecycle stage forward.</summary>
+public sealed class DealStageProperties
+{
+    private static readonly string[] Stages =
+        ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other"];
+
+    private static readonly string[] CrmStatuses =
+        ["Closed - Converted", "Working - Contacted", "Working - Engaged", "Marketing Qualified", "Nurturing"];
+
+    [Property(MaxTest = 300)]
+    public Property Plan_AnyDeal_NeverMovesTheStageBackAndRaisesItToWhatTheDealSays(byte stage, byte deal, bool allowBackward, byte views, bool demo, byte status)
+    {
+        var current = Stages[stage % Stages.Length];
+        var state = (DealState)(deal % 3);
+        var contact = Contact((demo ? 1 : 0, views % 40), status: "OPEN_DEAL", stage: current, owner: HsAna);
+        var lead = Lead(status: CrmStatuses[status % CrmStatuses.Length], owner: Ana, converted: true);
+        var opportunity = new CrmOpportunity("006000000000101AAA", CrmId, "any", state != DealState.Open, state == DealState.Won, 5_000m, null, Now);
+        void Options(ConnectionModelOptions o) => o.Lifecycle.AllowBackwardWithReset = allowBackward;
+
+        var without = PlanOne(Person(contact, lead), Options);
+        var with = PlanOne(Person(contact, lead with { Opportunity = opportunity }), Options);
+
+        int Rank(string? value) => value is null ? Array.IndexOf(Stages, current) : Array.IndexOf(Stages, value);
+        var before = Array.IndexOf(Stages, current);
+        var after = Rank(with.MarketingWrite?.Stage?.Value);
+        var floor = state switch { DealState.Open => 4, DealState.Won => 5, _ => -1 };
+
+        // Backward only where the rules themselves go backward without the deal, and never below what the deal says.
+        var neverBackBecauseOfTheDeal = after >= before || (with.MarketingWrite?.Stage == without.MarketingWrite?.Stage && after >= floor);
+        var raised = before >= floor || after >= floor;
+        var noCrmWrite = with.CrmWrite is null && with.CrmCreate is null;
+        return (neverBackBecauseOfTheDeal && raised && noCrmWrite)
+            .Label($"{current} {state} backward {allowBackward}: without {without.MarketingWrite?.Stage} with {with.MarketingWrite?.Stage}; {string.Join("; ", with.Reasons)}");
+    }
+}

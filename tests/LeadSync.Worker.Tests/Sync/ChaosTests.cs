@@ -442,6 +442,9 @@ public sealed class KillSwitch
         public IAsyncEnumerable<IReadOnlyList<CrmPerson>> ReadChangedAsync(ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadChangedAsync(since, fields, cancellationToken);
 
+        public IAsyncEnumerable<CrmDealPage> ReadChangedDealsAsync(ChangeCursor since, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+            inner.ReadChangedDealsAsync(since, fields, cancellationToken);
+
         public Task<IReadOnlyList<CrmPerson>> ReadByIdsAsync(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
             inner.ReadByIdsAsync(ids, fields, cancellationToken);
 

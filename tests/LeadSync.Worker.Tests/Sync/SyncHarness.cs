@@ -34,6 +34,9 @@ public sealed class SyncHarness : IAsyncDisposable
 
     public SandboxServer Sandbox { get; }
 
+    /// <summary>The configuration the host runs with (state path included), for running the command line over the same state.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _overrides;
+
     public IHost Host { get; private set; } = null!;
 
     public SyncEngine Engine => Host.Services.GetRequiredService<SyncEngine>();
