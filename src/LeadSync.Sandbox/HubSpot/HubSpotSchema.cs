@@ -95,6 +95,12 @@ public static class HubSpotSchema
         Number("pricing_page_views", "Pricing page views", "leadsync", readOnly: false, hubspot: false);
         Number("webinars_attended", "Webinars attended", "leadsync", readOnly: false, hubspot: false);
         Text("salesforceleadid", "Salesforce Lead ID", "salesforceinformation", hubspot: false);
+
+        // Custom properties a portal's admin creates for the segments LeadSync writes (the example configuration's names).
+        Text("leadsync_industry_group", "Industry group", "leadsync", hubspot: false);
+        Text("leadsync_region", "Region", "leadsync", hubspot: false);
+        Text("leadsync_size_band", "Company size band", "leadsync", hubspot: false);
+        Text("leadsync_persona", "Persona", "leadsync", hubspot: false);
         return list;
     }
 

@@ -78,6 +78,8 @@ public static class MetadataCheck
         Require(problems, marketingByName, marketingCore.Score, sync, "marketing field");
         Require(problems, marketingByName, marketingCore.Grade, sync, "marketing field");
 
+        CheckSegments(problems, model, marketingByName, crmByName, sectionPaths.GetValueOrDefault("Segments", Domain.Segmentation.SegmentOptions.SectionName));
+
         // What the scoring model reads must exist, or every lead silently scores as if it never engaged.
         foreach (var property in model.Scoring.RequiredHubSpotProperties.Where(p => !marketingByName.ContainsKey(p)))
         {
@@ -90,6 +92,39 @@ public static class MetadataCheck
         }
 
         return problems;
+    }
+
+    /// <summary>Each segment field this connection writes exists, is writable, and takes every value the dimension can write.</summary>
+    private static void CheckSegments(
+        List<ConfigProblem> problems, ConnectionModel model, Dictionary<string, FieldMetadata> marketing, Dictionary<string, FieldMetadata> crm, string path)
+    {
+        var options = model.Options.Segments;
+        for (var d = 0; d < options.Dimensions.Count; d++)
+        {
+            var dimension = options.Dimensions[d];
+            var values = dimension.Rules.Select(r => r.Value).Append(dimension.Default)
+                .Select(v => new Domain.Segmentation.SegmentValue(dimension.Name, v.Trim(), null, ""))
+                .DistinctBy(v => v.Value, StringComparer.OrdinalIgnoreCase).ToList();
+            var single = new Domain.Segmentation.Segmenter(new Domain.Segmentation.SegmentOptions { Dimensions = [dimension] }, model.Options.MarketingPlatform);
+            foreach (var (writes, fields, system, what) in new[]
+            {
+                (single.ForMarketing(values), marketing, model.Options.MarketingPlatform, "marketing field"),
+                (single.ForCrm(values), crm, Domain.Segmentation.SegmentSystems.Salesforce, "CRM lead field"),
+            })
+            {
+                var fieldPath = $"{path}:Dimensions[{d}]:Fields:{system}";
+                if (writes.Count == 0)
+                {
+                    continue;
+                }
+
+                Require(problems, fields, writes[0].Field, fieldPath, what);
+                foreach (var write in writes)
+                {
+                    CheckOption(problems, fields, write.Field, write.Value, $"{path}:Dimensions[{d}]:ValueMaps:{system}", $"{what} {write.Field} options");
+                }
+            }
+        }
     }
 
     private static void CheckOption(

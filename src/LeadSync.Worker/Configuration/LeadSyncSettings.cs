@@ -174,6 +174,8 @@ public sealed class LeadSyncSettings
             Handoff = Pick("Handoff", () => new Domain.Handoff.HandoffOptions()),
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
             Sync = sync,
+            Segments = Pick("Segments", () => new Domain.Segmentation.SegmentOptions()),
+            MarketingPlatform = platform.ToString(),
         };
 
         var hubSpot = Pick("HubSpot", () => new HubSpotOptions());

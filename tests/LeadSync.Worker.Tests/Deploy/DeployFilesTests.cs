@@ -41,6 +41,7 @@ public sealed partial class DeployFilesTests
         ["Mappings"] = typeof(FieldMappingOptions),
         ["Handoff"] = typeof(HandoffOptions),
         ["Routing"] = typeof(RoutingOptions),
+        ["Segments"] = typeof(LeadSync.Domain.Segmentation.SegmentOptions),
         ["Schedule"] = typeof(ScheduleOptions),
         ["Health"] = typeof(HealthOptions),
         ["Telemetry"] = typeof(TelemetryOptions),
