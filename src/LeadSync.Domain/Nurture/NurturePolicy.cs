@@ -136,7 +136,8 @@ public sealed class NurturePolicy
         : crossings > 0 ? MarketingReason.BelowThreshold
         : MarketingReason.New;
 
-    private string? ListOf(NurtureTrack track) =>
+    /// <summary>The track's list on this connection's platform; null when it names none.</summary>
+    public string? ListOf(NurtureTrack track) =>
         Segmenter.Find(track.Lists, _platform) is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null;
 
     private static bool Matches(NurtureTrack track, IReadOnlyList<SegmentValue> segments, MarketingReason reason)

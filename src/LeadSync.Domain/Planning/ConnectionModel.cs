@@ -2,6 +2,7 @@ using LeadSync.Domain.Configuration;
 using LeadSync.Domain.Handoff;
 using LeadSync.Domain.Lifecycle;
 using LeadSync.Domain.Mapping;
+using LeadSync.Domain.Nurture;
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
 using LeadSync.Domain.Segmentation;
@@ -24,6 +25,8 @@ public sealed class ConnectionModelOptions
     public SyncOptions Sync { get; set; } = new();
 
     public SegmentOptions Segments { get; set; } = new();
+
+    public NurtureOptions Nurture { get; set; } = new();
 
     /// <summary>
     /// The connection's marketing platform by product name (<see cref="SegmentSystems.MarketingPlatforms"/>): the rules
@@ -51,6 +54,7 @@ public sealed class ConnectionModel
         Router = new Router(options.Routing);
         Planner = new FieldPlanner(options.Mappings);
         Segmenter = new Segmenter(options.Segments, options.MarketingPlatform);
+        Nurture = new NurturePolicy(options.Nurture, options.MarketingPlatform);
 
         var fields = options.Mappings.EffectiveFields;
         MarketingFields = Scoring.RequiredHubSpotProperties
@@ -89,6 +93,8 @@ public sealed class ConnectionModel
 
     public Segmenter Segmenter { get; }
 
+    public NurturePolicy Nurture { get; }
+
     public FieldMappingOptions Mappings => Options.Mappings;
 
     public SyncOptions Sync => Options.Sync;
@@ -113,6 +119,8 @@ public sealed class ConnectionModel
         var segments = sectionPaths.GetValueOrDefault("Segments", SegmentOptions.SectionName);
         problems.AddRange(SegmentOptionsValidator.Validate(options.Segments, segments, options.MarketingPlatform));
         problems.AddRange(SegmentFieldsAlsoMapped(options, segments));
+        problems.AddRange(NurtureOptionsValidator.Validate(
+            options.Nurture, options.Segments, sectionPaths.GetValueOrDefault("Nurture", NurtureOptions.SectionName), options.MarketingPlatform));
         return problems;
     }
 

@@ -33,6 +33,7 @@ public static class ConfigurationShape
         ["Routing"] = typeof(Domain.Routing.RoutingOptions),
         ["Sync"] = typeof(Domain.Planning.SyncOptions),
         ["Segments"] = typeof(Domain.Segmentation.SegmentOptions),
+        ["Nurture"] = typeof(Domain.Nurture.NurtureOptions),
     };
 
     private static readonly Dictionary<string, Type> HostSections = new(StringComparer.OrdinalIgnoreCase)

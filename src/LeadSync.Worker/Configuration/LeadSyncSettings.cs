@@ -175,6 +175,7 @@ public sealed class LeadSyncSettings
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
             Sync = sync,
             Segments = Pick("Segments", () => new Domain.Segmentation.SegmentOptions()),
+            Nurture = Pick("Nurture", () => new Domain.Nurture.NurtureOptions()),
             MarketingPlatform = platform.ToString(),
         };
 

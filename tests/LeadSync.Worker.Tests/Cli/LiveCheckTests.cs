@@ -46,4 +46,56 @@ public sealed class LiveCheckTests
         Assert.True(exit == 0, error);
         Assert.Contains("rules agree with the live systems", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ValidateConfigLive_NurtureListsMissingOrDynamic_EachReportedWithItsPath()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Seed = 3, LeadCount = 20 });
+        sandbox.HubSpot.Lists.CreateList("Nurture - EMEA");
+        sandbox.HubSpot.Lists.CreateList("Active leads", LeadSync.Sandbox.HubSpot.HubSpotLists.Dynamic);
+        using var dir = new TempDir();
+        var config = dir.File("nurture.json", $$"""
+            {
+              "LeadSync": {
+                "HubSpot": { "BaseUrl": "{{sandbox.HubSpotBaseUrl.ToString().TrimEnd('/')}}", "AccessToken": "{{sandbox.HubSpotAccessToken}}" },
+                "Salesforce": { "LoginUrl": "{{sandbox.SalesforceLoginUrl.ToString().TrimEnd('/')}}", "ClientId": "{{sandbox.SalesforceClientId}}", "ClientSecret": "{{sandbox.SalesforceClientSecret}}" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" },
+                "Nurture": {
+                  "Tracks": [
+                    { "Name": "emea", "Segments": { "Region": "EMEA" }, "Lists": { "HubSpot": "Nurture - EMEA" } },
+                    { "Name": "na", "Segments": { "Region": "NA" }, "Reasons": [ "New", "BelowThreshold" ], "Lists": { "HubSpot": "Nurture - NA" } },
+                    { "Name": "everyone", "Lists": { "HubSpot": "Active leads", "Marketo": "Nurture" } }
+                  ]
+                }
+              }
+            }
+            """);
+
+        var (offline, _, offlineError) = await CliRunner.RunAsync("validate-config", "--config", config);
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--live", "--config", config);
+
+        Assert.True(offline == 0, offlineError);
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("LeadSync:Nurture:Tracks[0]", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[1]:Lists:HubSpot: HubSpot has no list named 'Nurture - NA'", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[2]:Lists:HubSpot: HubSpot list 'Active leads' is DYNAMIC", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_NurtureTrackOnAnUnknownSegmentValue_OfflineProblemWithItsPath()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("nurture.json", """
+            {
+              "LeadSync": {
+                "Nurture": { "Tracks": [ { "Name": "mars", "Segments": { "Region": "Mars" }, "Lists": { "HubSpot": "Nurture - Mars" } } ] }
+              }
+            }
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("LeadSync:Nurture:Tracks[0]:Segments:Region: 'Mars' is not a value dimension Region sets", error, StringComparison.Ordinal);
+    }
 }

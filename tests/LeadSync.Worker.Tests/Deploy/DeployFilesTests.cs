@@ -42,6 +42,7 @@ public sealed partial class DeployFilesTests
         ["Handoff"] = typeof(HandoffOptions),
         ["Routing"] = typeof(RoutingOptions),
         ["Segments"] = typeof(LeadSync.Domain.Segmentation.SegmentOptions),
+        ["Nurture"] = typeof(LeadSync.Domain.Nurture.NurtureOptions),
         ["Schedule"] = typeof(ScheduleOptions),
         ["Health"] = typeof(HealthOptions),
         ["Telemetry"] = typeof(TelemetryOptions),
