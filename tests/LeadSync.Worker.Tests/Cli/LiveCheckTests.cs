@@ -98,4 +98,41 @@ public sealed class LiveCheckTests
         Assert.Equal(2, exit);
         Assert.Contains("LeadSync:Nurture:Tracks[0]:Segments:Region: 'Mars' is not a value dimension Region sets", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ValidateConfigLive_NurtureOnMarketo_StaticListsLookedUpByName()
+    {
+        // The Marketo fake seeds the static lists "Nurture - Early Stage" and "Webinar Invitees".
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Seed = 3, LeadCount = 20 });
+        using var dir = new TempDir();
+        var config = dir.File("marketo-nurture.json", $$"""
+            {
+              "LeadSync": {
+                "MarketingPlatform": "Marketo",
+                "Marketo": {
+                  "BaseUrl": "{{sandbox.MarketoBaseUrl.ToString().TrimEnd('/')}}",
+                  "ClientId": "{{sandbox.MarketoClientId}}",
+                  "ClientSecret": "{{sandbox.MarketoClientSecret}}",
+                  "StageField": "lifecycleStage",
+                  "ScoreField": "leadSyncScore",
+                  "GradeField": "fitGrade"
+                },
+                "Salesforce": { "LoginUrl": "{{sandbox.SalesforceLoginUrl.ToString().TrimEnd('/')}}", "ClientId": "{{sandbox.SalesforceClientId}}", "ClientSecret": "{{sandbox.SalesforceClientSecret}}" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" },
+                "Nurture": {
+                  "Tracks": [
+                    { "Name": "early", "Lists": { "Marketo": "Nurture - Early Stage", "HubSpot": "Not checked on a Marketo connection" } },
+                    { "Name": "late", "Segments": { "Region": "EMEA" }, "Lists": { "Marketo": "Nurture - Late Stage" } }
+                  ]
+                }
+              }
+            }
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--live", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("LeadSync:Nurture:Tracks[0]", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[1]:Lists:Marketo: Marketo has no list named 'Nurture - Late Stage'", error, StringComparison.Ordinal);
+    }
 }
