@@ -200,16 +200,33 @@ public sealed class LeadPlanner(ConnectionModel model)
         }
     }
 
-    /// <summary>A lead this plan creates carries its segments from the start.</summary>
+    /// <summary>
+    /// A lead this plan creates carries its segments from the start, decided with the fields it is created with (so a rule
+    /// on a CRM field does not give the default now and the real value a cycle later, on both systems).
+    /// </summary>
     private void AddSegmentsToCreatedLead(Draft draft)
     {
-        if (draft.CrmCreate is not { } create || draft.Segments.Count == 0)
+        if (draft.CrmCreate is not { } create || model.Segmenter.IsEmpty)
         {
             return;
         }
 
+        var person = draft.Person;
+        var values = model.Segmenter.Assign(new LeadAttributes(
+            Overlay(person.Marketing?.Fields, draft.MarketingFields), Overlay(null, new Dictionary<string, string?>(create.Fields, StringComparer.Ordinal))));
+        draft.Segments.Clear();
+        draft.Segments.AddRange(values);
+        if (person.Marketing is not null)
+        {
+            foreach (var write in model.Segmenter.ForMarketing(values))
+            {
+                draft.MarketingFields[write.Field] = write.Value;
+                draft.SegmentMarketingFields[write.Field] = write.Dimension;
+            }
+        }
+
         var fields = new Dictionary<string, string?>(create.Fields, StringComparer.Ordinal);
-        foreach (var write in model.Segmenter.ForCrm(draft.Segments))
+        foreach (var write in model.Segmenter.ForCrm(values))
         {
             fields[write.Field] = write.Value;
             draft.SegmentCrmFields[write.Field] = write.Dimension;

@@ -115,8 +115,12 @@ public sealed class SegmentPlannerTests
 
         Assert.NotNull(plan.CrmCreate);
         Assert.Equal("North America", plan.CrmCreate!.Fields["Region__c"]);
-        // The size band reads the CRM's employee count only, and there is no CRM lead yet: the default.
-        Assert.Equal("Unknown", plan.CrmCreate.Fields["Size_Band__c"]);
+        // The size band reads the CRM's employee count: decided with the fields the lead is created with (numemployees
+        // is mapped to NumberOfEmployees), on both systems in the same plan.
+        Assert.Equal("1200", plan.CrmCreate.Fields["NumberOfEmployees"]);
+        Assert.Equal("Enterprise", plan.CrmCreate.Fields["Size_Band__c"]);
+        Assert.Equal("Enterprise", plan.MarketingWrite!.Fields["leadsync_size_band"]);
+        Assert.Equal("Enterprise", plan.Segments.Single(s => s.Dimension == "SizeBand").Value);
         Assert.Contains(plan.Reasons, r => r.EndsWith("written to CRM (new lead) field Region__c (was blank)", StringComparison.Ordinal));
     }
 
