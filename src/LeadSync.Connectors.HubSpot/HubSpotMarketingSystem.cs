@@ -20,7 +20,7 @@ namespace LeadSync.Connectors.HubSpot;
 /// paging, batching, re-anchoring, write sequences, error mapping. One instance per connection (keyed singleton); the
 /// HTTP pipeline behind it carries rate limits and retries.
 /// </summary>
-public sealed class HubSpotMarketingSystem : IMarketingPlatform
+public sealed partial class HubSpotMarketingSystem : IMarketingPlatform, IMarketingLists
 {
     internal const int BatchSize = 100;
     private const string Product = "HubSpot";

@@ -21,7 +21,7 @@ namespace LeadSync.Connectors.Marketo;
 /// token flow, batching, the HTTP-200 error envelopes, per-record skip reasons. Owner and the <c>sfdc*</c> fields are
 /// never written: Marketo's native Salesforce sync owns them; <c>sfdcLeadId</c> is read as the cross-reference.
 /// </summary>
-public sealed class MarketoMarketingPlatform : IMarketingPlatform
+public sealed partial class MarketoMarketingPlatform : IMarketingPlatform, IMarketingLists
 {
     /// <summary>Lead-database reads and writes take at most 300 records per call.</summary>
     internal const int BatchSize = 300;

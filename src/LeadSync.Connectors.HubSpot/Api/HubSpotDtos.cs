@@ -90,6 +90,21 @@ internal sealed record PropertyDefinition(
 
 internal sealed record PropertiesResponse(List<PropertyDefinition>? Results);
 
+/// <summary>Lists v3 <c>PublicObjectList</c>, the parts LeadSync reads.</summary>
+internal sealed record ListDefinition(string? ListId, string? Name, string? ObjectTypeId, string? ProcessingType, long? Size);
+
+internal sealed record ListFetchResponse(ListDefinition? List);
+
+/// <summary>Lists v3 <c>MembershipsUpdateResponse</c>; the spec spells the added ids <c>recordsIdsAdded</c>.</summary>
+internal sealed record MembershipsUpdateResponse(
+    List<string>? RecordIdsMissing,
+    List<string>? RecordIdsRemoved,
+    [property: JsonPropertyName("recordsIdsAdded")] List<string>? RecordsIdsAdded);
+
+internal sealed record ListMember(string? RecordId, string? MembershipTimestamp);
+
+internal sealed record ListMembershipsResponse(List<ListMember>? Results, Paging? Paging, long? Total);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -102,4 +117,8 @@ internal sealed record PropertiesResponse(List<PropertyDefinition>? Results);
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(OwnersResponse))]
 [JsonSerializable(typeof(PropertiesResponse))]
+[JsonSerializable(typeof(ListFetchResponse))]
+[JsonSerializable(typeof(MembershipsUpdateResponse))]
+[JsonSerializable(typeof(ListMembershipsResponse))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext;

@@ -23,4 +23,17 @@ internal interface IHubSpotApi
 
     [Get("/crm/v3/properties/contacts")]
     Task<HttpResponseMessage> GetContactPropertiesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists v3: a contact list (object type 0-1) by its exact name; 404 when there is none.</summary>
+    [Get("/crm/v3/lists/object-type-id/0-1/name/{listName}")]
+    Task<HttpResponseMessage> GetContactListByNameAsync(string listName, CancellationToken cancellationToken);
+
+    [Put("/crm/v3/lists/{listId}/memberships/add")]
+    Task<HttpResponseMessage> AddListMembershipsAsync(string listId, [Body] List<string> recordIds, CancellationToken cancellationToken);
+
+    [Put("/crm/v3/lists/{listId}/memberships/remove")]
+    Task<HttpResponseMessage> RemoveListMembershipsAsync(string listId, [Body] List<string> recordIds, CancellationToken cancellationToken);
+
+    [Get("/crm/v3/lists/{listId}/memberships")]
+    Task<HttpResponseMessage> GetListMembershipsAsync(string listId, int limit, string? after, CancellationToken cancellationToken);
 }

@@ -44,4 +44,17 @@ internal interface IMarketoApi
 
     [Get("/rest/v1/leads/describe2.json")]
     Task<HttpResponseMessage> DescribeLeadsAsync(CancellationToken cancellationToken);
+
+    [Get("/rest/v1/lists.json")]
+    Task<HttpResponseMessage> GetStaticListsAsync([Query(CollectionFormat.Multi)] IEnumerable<string> name, int? batchSize, string? nextPageToken, CancellationToken cancellationToken);
+
+    [Post("/rest/v1/lists/{listId}/leads.json")]
+    Task<HttpResponseMessage> AddToListAsync(long listId, [Body] ListMembersRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The spec requires the ids both as <c>id</c> query parameters and in the body; both are sent.</summary>
+    [Delete("/rest/v1/lists/{listId}/leads.json")]
+    Task<HttpResponseMessage> RemoveFromListAsync(long listId, [Query(CollectionFormat.Multi)] IEnumerable<long> id, [Body] ListMembersRequest request, CancellationToken cancellationToken);
+
+    [Get("/rest/v1/lists/{listId}/leads.json")]
+    Task<HttpResponseMessage> GetListLeadsAsync(long listId, [Query(CollectionFormat.Multi)] IEnumerable<string> fields, int? batchSize, string? nextPageToken, CancellationToken cancellationToken);
 }

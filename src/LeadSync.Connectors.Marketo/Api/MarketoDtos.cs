@@ -77,12 +77,31 @@ internal sealed record IdentityError(
 /// <summary>Just enough of any envelope to classify it in the HTTP pipeline.</summary>
 internal sealed record EnvelopeProbe(bool Success, List<MarketoError>? Errors);
 
+
+/// <summary>ResponseOfStaticList (static lists by name).</summary>
+internal sealed record StaticListEnvelope(string? RequestId, bool Success, List<MarketoError>? Errors, List<StaticListRecord>? Result, string? NextPageToken) : IEnvelope;
+
+internal sealed record StaticListRecord(long? Id, string? Name, string? ProgramName, string? WorkspaceName);
+
+/// <summary>ListOperationInputWrapper: the leads to add to or remove from a static list.</summary>
+internal sealed record ListMembersRequest(List<ListMemberInput> Input);
+
+internal sealed record ListMemberInput(long Id);
+
+/// <summary>ResponseOfLeadIntoList... : a per-lead status (added, removed, skipped with reasons).</summary>
+internal sealed record ListMembersEnvelope(string? RequestId, bool Success, List<MarketoError>? Errors, List<ListMemberResult>? Result) : IEnvelope;
+
+internal sealed record ListMemberResult(long? Id, string? Status, List<MarketoReason>? Reasons);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNameCaseInsensitive = true,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(TokenEnvelope))]
+[JsonSerializable(typeof(StaticListEnvelope))]
+[JsonSerializable(typeof(ListMembersRequest))]
+[JsonSerializable(typeof(ListMembersEnvelope))]
 [JsonSerializable(typeof(ActivityEnvelope))]
 [JsonSerializable(typeof(LeadEnvelope))]
 [JsonSerializable(typeof(SyncLeadRequest))]

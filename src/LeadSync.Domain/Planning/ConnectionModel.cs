@@ -2,8 +2,10 @@ using LeadSync.Domain.Configuration;
 using LeadSync.Domain.Handoff;
 using LeadSync.Domain.Lifecycle;
 using LeadSync.Domain.Mapping;
+using LeadSync.Domain.Nurture;
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
+using LeadSync.Domain.Segmentation;
 
 namespace LeadSync.Domain.Planning;
 
@@ -21,6 +23,16 @@ public sealed class ConnectionModelOptions
     public RoutingOptions Routing { get; set; } = new();
 
     public SyncOptions Sync { get; set; } = new();
+
+    public SegmentOptions Segments { get; set; } = new();
+
+    public NurtureOptions Nurture { get; set; } = new();
+
+    /// <summary>
+    /// The connection's marketing platform by product name (<see cref="SegmentSystems.MarketingPlatforms"/>): the rules
+    /// that name a field per platform (segments) write the one named for it. Set by the host, not bound.
+    /// </summary>
+    public string MarketingPlatform { get; set; } = SegmentSystems.HubSpot;
 }
 
 /// <summary>
@@ -41,16 +53,20 @@ public sealed class ConnectionModel
         Recycle = new RecyclePolicy(options.Handoff);
         Router = new Router(options.Routing);
         Planner = new FieldPlanner(options.Mappings);
+        Segmenter = new Segmenter(options.Segments, options.MarketingPlatform);
+        Nurture = new NurturePolicy(options.Nurture, options.MarketingPlatform);
 
         var fields = options.Mappings.EffectiveFields;
         MarketingFields = Scoring.RequiredHubSpotProperties
             .Concat(fields.Where(f => f.Direction != SyncDirection.None).Select(f => f.HubSpotProperty))
             .Concat(RoutingFields(options.Routing, FieldPath.HubSpot))
+            .Concat(Segmenter.MarketingFields)
             .Distinct(StringComparer.Ordinal)
             .ToList();
         CrmFields = Scoring.RequiredSalesforceFields
             .Concat(fields.Where(f => f.Direction != SyncDirection.None).Select(f => f.SalesforceField))
             .Concat(RoutingFields(options.Routing, FieldPath.Salesforce))
+            .Concat(Segmenter.CrmFields)
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
@@ -75,14 +91,18 @@ public sealed class ConnectionModel
 
     public FieldPlanner Planner { get; }
 
+    public Segmenter Segmenter { get; }
+
+    public NurturePolicy Nurture { get; }
+
     public FieldMappingOptions Mappings => Options.Mappings;
 
     public SyncOptions Sync => Options.Sync;
 
-    /// <summary>Marketing fields the rules (scoring, mappings, routing) name.</summary>
+    /// <summary>Marketing fields the rules (scoring, mappings, routing, segments) name.</summary>
     public IReadOnlyCollection<string> MarketingFields { get; }
 
-    /// <summary>CRM fields the rules (scoring, mappings, routing) name.</summary>
+    /// <summary>CRM fields the rules (scoring, mappings, routing, segments) name.</summary>
     public IReadOnlyCollection<string> CrmFields { get; }
 
     /// <summary>Every problem of a connection's rules, each with the JSON path of the section it came from.</summary>
@@ -96,6 +116,11 @@ public sealed class ConnectionModel
         problems.AddRange(HandoffOptionsValidator.Validate(options.Handoff, sectionPaths["Handoff"]));
         problems.AddRange(RoutingOptionsValidator.Validate(options.Routing, sectionPaths["Routing"]));
         problems.AddRange(ValidateSync(options.Sync, sectionPaths["Sync"]));
+        var segments = sectionPaths.GetValueOrDefault("Segments", SegmentOptions.SectionName);
+        problems.AddRange(SegmentOptionsValidator.Validate(options.Segments, segments, options.MarketingPlatform));
+        problems.AddRange(SegmentFieldsAlsoMapped(options, segments));
+        problems.AddRange(NurtureOptionsValidator.Validate(
+            options.Nurture, options.Segments, sectionPaths.GetValueOrDefault("Nurture", NurtureOptions.SectionName), options.MarketingPlatform));
         return problems;
     }
 
@@ -127,9 +152,32 @@ public sealed class ConnectionModel
         }
     }
 
+    /// <summary>A segment field that is also a mapped field would be written by two rules that disagree every cycle.</summary>
+    private static IEnumerable<ConfigProblem> SegmentFieldsAlsoMapped(ConnectionModelOptions options, string path)
+    {
+        var mapped = options.Mappings.EffectiveFields.Where(f => f.Direction != SyncDirection.None).ToList();
+        for (var d = 0; d < options.Segments.Dimensions.Count; d++)
+        {
+            foreach (var (system, field) in options.Segments.Dimensions[d].Fields)
+            {
+                var crm = string.Equals(system, SegmentSystems.Salesforce, StringComparison.OrdinalIgnoreCase);
+                var marketing = string.Equals(system, options.MarketingPlatform, StringComparison.OrdinalIgnoreCase);
+                if (string.IsNullOrWhiteSpace(field) || (!crm && !marketing))
+                {
+                    continue;
+                }
+
+                if (mapped.Exists(m => string.Equals(crm ? m.SalesforceField : m.HubSpotProperty, field.Trim(), crm ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)))
+                {
+                    yield return new ConfigProblem(
+                        $"{path}:Dimensions[{d}]:Fields:{system}",
+                        $"field '{field.Trim()}' is also synced by a field mapping",
+                        "a field only the segment writes (or remove the mapping)");
+                }
+            }
+        }
+    }
+
     private static IEnumerable<string> RoutingFields(RoutingOptions routing, string system) =>
-        routing.Rules
-            .SelectMany(r => r.Conditions)
-            .Select(c => FieldPath.TryParse(c.Field, out var s, out var f) && string.Equals(s, system, StringComparison.OrdinalIgnoreCase) ? f : null)
-            .OfType<string>();
+        RuleConditions.FieldsOf(routing.Rules.SelectMany(r => r.Conditions), system);
 }

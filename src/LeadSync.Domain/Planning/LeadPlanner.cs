@@ -4,6 +4,7 @@ using LeadSync.Domain.Lifecycle;
 using LeadSync.Domain.Mapping;
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
+using LeadSync.Domain.Segmentation;
 
 namespace LeadSync.Domain.Planning;
 
@@ -83,6 +84,7 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
         }
 
         PlanMappedFields(draft, person);
+        PlanSegments(draft, person);
         var team = DecideOwnership(draft, owners, now);
         if (team is not null && owners is not null)
         {
@@ -112,6 +114,7 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
             }
         }
 
+        AddSegmentsToCreatedLead(draft);
         Finish(draft);
         return draft.ToPlan();
     }
@@ -169,6 +172,92 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
 
         draft.Reasons.AddRange(fields.Conflicts.Select(c => c.Reason));
         draft.Reasons.AddRange(fields.Problems.Select(p => $"{p.HubSpotProperty} ↔ {p.SalesforceField}: {p.Problem}"));
+    }
+
+    /// <summary>
+    /// One value per segment dimension, from the values the person will have once this plan's mapped writes land (so a
+    /// value mapped across in this cycle does not segment the person by its old value), written to both systems' named
+    /// fields. Unchanged values are dropped with the other unchanged fields in <see cref="Finish"/>.
+    /// </summary>
+    private void PlanSegments(Draft draft, PersonSnapshot person)
+    {
+        if (model.Segmenter.IsEmpty)
+        {
+            return;
+        }
+
+        var attributes = new LeadAttributes(
+            Overlay(person.Marketing?.Fields, draft.MarketingFields), Overlay(person.Crm?.Fields, draft.CrmFields));
+        var values = model.Segmenter.Assign(attributes);
+        draft.Segments.AddRange(values);
+        if (person.Marketing is not null)
+        {
+            foreach (var write in model.Segmenter.ForMarketing(values))
+            {
+                draft.MarketingFields[write.Field] = write.Value;
+                draft.SegmentMarketingFields[write.Field] = write.Dimension;
+            }
+        }
+
+        if (person.Crm is not null)
+        {
+            foreach (var write in model.Segmenter.ForCrm(values))
+            {
+                draft.CrmFields[write.Field] = write.Value;
+                draft.SegmentCrmFields[write.Field] = write.Dimension;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A lead this plan creates carries its segments from the start, decided with the fields it is created with (so a rule
+    /// on a CRM field does not give the default now and the real value a cycle later, on both systems).
+    /// </summary>
+    private void AddSegmentsToCreatedLead(Draft draft)
+    {
+        if (draft.CrmCreate is not { } create || model.Segmenter.IsEmpty)
+        {
+            return;
+        }
+
+        var person = draft.Person;
+        var values = model.Segmenter.Assign(new LeadAttributes(
+            Overlay(person.Marketing?.Fields, draft.MarketingFields), Overlay(null, new Dictionary<string, string?>(create.Fields, StringComparer.Ordinal))));
+        draft.Segments.Clear();
+        draft.Segments.AddRange(values);
+        if (person.Marketing is not null)
+        {
+            foreach (var write in model.Segmenter.ForMarketing(values))
+            {
+                draft.MarketingFields[write.Field] = write.Value;
+                draft.SegmentMarketingFields[write.Field] = write.Dimension;
+            }
+        }
+
+        var fields = new Dictionary<string, string?>(create.Fields, StringComparer.Ordinal);
+        foreach (var write in model.Segmenter.ForCrm(values))
+        {
+            fields[write.Field] = write.Value;
+            draft.SegmentCrmFields[write.Field] = write.Dimension;
+        }
+
+        draft.CrmCreate = create with { Fields = fields };
+    }
+
+    private static Dictionary<string, string?> Overlay(IReadOnlyDictionary<string, string?>? current, Dictionary<string, string?> planned)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, value) in current ?? Empty)
+        {
+            merged[field] = value;
+        }
+
+        foreach (var (field, value) in planned)
+        {
+            merged[field] = value;
+        }
+
+        return merged;
     }
 
     /// <summary>Applies the handoff policy. Returns the team selection when a rep must be picked.</summary>
@@ -700,6 +789,14 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
 
         public List<string> Reasons { get; } = [];
 
+        public List<SegmentValue> Segments { get; } = [];
+
+        /// <summary>Marketing field → dimension, for the fields the segments write.</summary>
+        public Dictionary<string, string> SegmentMarketingFields { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>CRM field → dimension, for the fields the segments write.</summary>
+        public Dictionary<string, string> SegmentCrmFields { get; } = new(StringComparer.Ordinal);
+
         public void ClearCrm()
         {
             CrmFields.Clear();
@@ -740,12 +837,15 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
                 crm = update.IsEmpty ? null : update;
             }
 
+            var segmentWrites = SegmentWritesReasons();
             return new PersonPlan
             {
                 Snapshot = Person,
                 Score = Score.Value,
                 Grade = Score.Grade.ToString(),
                 ScoreDetail = Score,
+                Segments = [.. Segments],
+                SegmentWrites = segmentWrites.Count,
                 MarketingWrite = marketing,
                 CrmWrite = crm,
                 CrmCreate = CrmCreate,
@@ -761,8 +861,42 @@ public sealed class LeadPlanner(ConnectionModel model, MarketingScoreFields? mar
                 StatusAfter = StatusAfter,
                 StageBefore = StageBefore,
                 StageAfter = StageAfter,
-                Reasons = [.. Reasons],
+                Reasons = [.. Reasons, .. segmentWrites],
             };
+        }
+
+        /// <summary>One reason per segment field that is still written after unchanged values were dropped.</summary>
+        private List<string> SegmentWritesReasons()
+        {
+            var reasons = new List<string>();
+            void Add(string system, string field, string dimension, string? before)
+            {
+                var segment = Segments.First(s => string.Equals(s.Dimension, dimension, StringComparison.OrdinalIgnoreCase));
+                var was = string.IsNullOrWhiteSpace(before) ? "blank" : $"'{before}'";
+                reasons.Add($"{segment.Reason}; written to {system} field {field} (was {was})");
+            }
+
+            foreach (var (field, dimension) in SegmentMarketingFields)
+            {
+                if (Person.Marketing is { } contact && MarketingFields.ContainsKey(field))
+                {
+                    Add("marketing", field, dimension, contact.Fields.TryGetValue(field, out var before) ? before : null);
+                }
+            }
+
+            foreach (var (field, dimension) in SegmentCrmFields)
+            {
+                if (CrmCreate is not null && CrmCreate.Fields.ContainsKey(field))
+                {
+                    Add("CRM (new lead)", field, dimension, null);
+                }
+                else if (Person.Crm is { } lead && CrmFields.ContainsKey(field))
+                {
+                    Add("CRM", field, dimension, lead.Fields.TryGetValue(field, out var before) ? before : null);
+                }
+            }
+
+            return reasons;
         }
     }
 }

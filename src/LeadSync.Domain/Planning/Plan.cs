@@ -1,5 +1,6 @@
 using LeadSync.Domain.Routing;
 using LeadSync.Domain.Scoring;
+using LeadSync.Domain.Segmentation;
 
 namespace LeadSync.Domain.Planning;
 
@@ -113,6 +114,12 @@ public sealed record PersonPlan
     public string? StageAfter { get; init; }
 
     public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>The person's value in each configured segment dimension and the rule that set it (empty when blocked).</summary>
+    public IReadOnlyList<SegmentValue> Segments { get; init; } = [];
+
+    /// <summary>Segment fields this plan writes (changed values only), on both systems together.</summary>
+    public int SegmentWrites { get; init; }
 
     public bool HasWrites => MarketingWrite is not null || CrmWrite is not null || CrmCreate is not null || Handoff is not null;
 

@@ -26,11 +26,9 @@ public sealed class Router
     {
         foreach (var rule in _options.Rules)
         {
-            if (rule.Conditions.TrueForAll(c => Matches(c, lead)))
+            if (RuleConditions.MatchesAll(rule.Conditions, lead))
             {
-                var why = rule.Conditions.Count == 0
-                    ? "it has no conditions (catch-all)"
-                    : string.Join(" and ", rule.Conditions.Select(c => Describe(c, lead)));
+                var why = RuleConditions.DescribeAll(rule.Conditions, lead);
                 return new TeamSelection(rule.Team, rule.Id, $"Rule '{rule.Id}' matched because {why}: team {rule.Team}.");
             }
         }
@@ -274,48 +272,6 @@ public sealed class Router
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     private static int Modulo(long ticket, int n) => (int)(((ticket % n) + n) % n);
-
-    private static bool Matches(RuleCondition condition, LeadAttributes lead)
-    {
-        var value = lead.Get(condition.Field)?.Trim();
-        if (condition.Operator == ConditionOperator.Missing)
-        {
-            return string.IsNullOrEmpty(value);
-        }
-
-        if (string.IsNullOrEmpty(value))
-        {
-            return false;
-        }
-
-        return condition.Operator switch
-        {
-            ConditionOperator.Equals or ConditionOperator.In =>
-                condition.Values.Exists(v => string.Equals(v.Trim(), value, StringComparison.OrdinalIgnoreCase)),
-            ConditionOperator.Contains =>
-                condition.Values.Exists(v => v.Trim().Length > 0 && value.Contains(v.Trim(), StringComparison.OrdinalIgnoreCase)),
-            ConditionOperator.Range =>
-                decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
-                && (condition.Min is null || number >= condition.Min)
-                && (condition.Max is null || number <= condition.Max),
-            _ => false,
-        };
-    }
-
-    private static string Describe(RuleCondition condition, LeadAttributes lead)
-    {
-        var raw = lead.Get(condition.Field);
-        var value = raw is not null && raw.Contains('@', StringComparison.Ordinal) ? EmailMask.Mask(raw) : raw;
-        return condition.Operator switch
-        {
-            ConditionOperator.Missing => $"{condition.Field} is blank",
-            ConditionOperator.Range => string.Create(
-                CultureInfo.InvariantCulture,
-                $"{condition.Field} = {value} is within [{condition.Min?.ToString(CultureInfo.InvariantCulture) ?? "-∞"}, {condition.Max?.ToString(CultureInfo.InvariantCulture) ?? "∞"}]"),
-            ConditionOperator.Contains => $"{condition.Field} = '{value}' contains {string.Join(" or ", condition.Values)}",
-            _ => $"{condition.Field} = '{value}' is {string.Join(" or ", condition.Values)}",
-        };
-    }
 
     private static string DescribeSkipped(List<SkippedRep> skipped) =>
         string.Join("; ", skipped.Select(s => $"{EmailMask.Mask(s.Email)} ({s.Reason})"));

@@ -43,7 +43,7 @@ public static class RoutingOptionsValidator
 
             for (var c = 0; c < rule.Conditions.Count; c++)
             {
-                ValidateCondition(rule.Conditions[c], $"{rulePath}:Conditions[{c}]", problems);
+                RuleConditions.Validate(rule.Conditions[c], $"{rulePath}:Conditions[{c}]", problems);
             }
         }
 
@@ -156,54 +156,6 @@ public static class RoutingOptionsValidator
             {
                 problems.Add(new($"{hoursPath}:Days[{d}]", $"unknown day '{hours.Days[d]}'", Names<DayOfWeek>()));
             }
-        }
-    }
-
-    private static void ValidateCondition(RuleCondition condition, string conditionPath, List<ConfigProblem> problems)
-    {
-        if (!FieldPath.TryParse(condition.Field, out _, out _))
-        {
-            problems.Add(new(conditionPath + ":Field", $"'{condition.Field}' is not System.field", "HubSpot.<property> or Salesforce.<Field>, e.g. Salesforce.Country"));
-        }
-
-        if (!Enum.IsDefined(condition.Operator))
-        {
-            problems.Add(new(conditionPath + ":Operator", $"unknown operator '{condition.Operator}'", Names<ConditionOperator>()));
-            return;
-        }
-
-        switch (condition.Operator)
-        {
-            case ConditionOperator.Equals or ConditionOperator.In or ConditionOperator.Contains:
-                if (condition.Values.Count == 0 || condition.Values.TrueForAll(string.IsNullOrWhiteSpace))
-                {
-                    problems.Add(new(conditionPath + ":Values", $"{condition.Operator} needs at least one value", "one or more non-blank values"));
-                }
-
-                if (condition.Min is not null || condition.Max is not null)
-                {
-                    problems.Add(new(conditionPath, "Min/Max only apply to Range", "Values for this operator"));
-                }
-
-                break;
-            case ConditionOperator.Range:
-                if (condition.Min is null && condition.Max is null)
-                {
-                    problems.Add(new(conditionPath, "Range needs Min, Max or both", "Min and/or Max numbers"));
-                }
-                else if (condition.Min > condition.Max)
-                {
-                    problems.Add(new(conditionPath + ":Min", string.Create(CultureInfo.InvariantCulture, $"Min {condition.Min} is greater than Max {condition.Max}"), "Min ≤ Max"));
-                }
-
-                break;
-            case ConditionOperator.Missing:
-                if (condition.Values.Count > 0)
-                {
-                    problems.Add(new(conditionPath + ":Values", "Missing takes no values", "no Values"));
-                }
-
-                break;
         }
     }
 

@@ -184,6 +184,12 @@ internal sealed class HubSpotApi
             return;
         }
 
+        else if (segments.Length >= 3 && segments[1] == "v3" && segments[2] == "lists"
+            && await HubSpotListsApi.RouteAsync(context, method, [.. segments[3..].Select(Uri.UnescapeDataString)], _store.Lists))
+        {
+            return;
+        }
+
         await ErrorAsync(context, 404, "OBJECT_NOT_FOUND", $"Unable to route {method} {path}: resource not found.");
     }
 
@@ -817,7 +823,7 @@ internal sealed class HubSpotApi
         return (doc, inputs);
     }
 
-    private static async Task ErrorAsync(HttpContext context, int status, string category, string message)
+    internal static async Task ErrorAsync(HttpContext context, int status, string category, string message)
     {
         var correlationId = Guid.NewGuid().ToString();
         context.Response.Headers["x-hubspot-correlation-id"] = correlationId;

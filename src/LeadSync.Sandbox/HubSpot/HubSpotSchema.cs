@@ -97,6 +97,12 @@ public static class HubSpotSchema
         Text("salesforceleadid", "Salesforce Lead ID", "salesforceinformation", hubspot: false);
         Number("leadsync_score", "LeadSync score", "leadsync", readOnly: false, hubspot: false);
         Text("leadsync_fit_grade", "LeadSync fit grade", "leadsync", hubspot: false);
+
+        // Custom properties a portal's admin creates for the segments LeadSync writes (the example configuration's names).
+        Text("leadsync_industry_group", "Industry group", "leadsync", hubspot: false);
+        Text("leadsync_region", "Region", "leadsync", hubspot: false);
+        Text("leadsync_size_band", "Company size band", "leadsync", hubspot: false);
+        Text("leadsync_persona", "Persona", "leadsync", hubspot: false);
         return list;
     }
 

@@ -29,7 +29,11 @@ public sealed class HubSpotStore
     {
         _time = time;
         _indexLag = indexLag;
+        Lists = new HubSpotLists(id => GetContact(id) is { Archived: false }, time);
     }
+
+    /// <summary>The portal's lists (Lists v3) and their memberships.</summary>
+    public HubSpotLists Lists { get; }
 
     public int Count
     {

@@ -74,6 +74,10 @@ public static class MarketoSchema
             F("lifecycleStage", "Lifecycle Stage", "string", standard: false, searchable: true, length: 255),
             F("leadSyncScore", "LeadSync Score", "integer", standard: false, searchable: true),
             F("fitGrade", "Fit Grade", "string", standard: false, searchable: true, length: 10),
+            F("leadSyncIndustryGroup", "Industry Group", "string", standard: false, searchable: false, length: 80),
+            F("leadSyncRegion", "Region", "string", standard: false, searchable: false, length: 80),
+            F("leadSyncSizeBand", "Size Band", "string", standard: false, searchable: false, length: 80),
+            F("leadSyncPersona", "Persona", "string", standard: false, searchable: false, length: 80),
         ];
     }
 }

@@ -106,6 +106,10 @@ public static class SalesforceSchema
             [.. FitGrades.Select(v => new SalesforcePicklistValue(v, v, true, false))]),
         new("HubSpot_Contact_Id__c", "HubSpot Contact Id", "string", true, true, true, true, 32, false, []),
         new("Marketo_Lead_Id__c", "Marketo Lead Id", "string", true, true, true, true, 32, false, []),
+        Text("Industry_Group__c", "Industry Group", 80),
+        Text("Region__c", "Region", 80),
+        Text("Size_Band__c", "Size Band", 80),
+        Text("Persona__c", "Persona", 80),
         new(ExternalKeyField, "LeadSync Key", "string", true, true, true, true, 255, false, [], ExternalId: true, Unique: true),
     ]);
 

@@ -66,6 +66,9 @@ public sealed record CycleReport(
 {
     public TimeSpan Duration => FinishedAt - StartedAt;
 
+    /// <summary>Segment fields written (changed values only) on both systems, by plans that settled.</summary>
+    public int SegmentsWritten { get; init; }
+
     /// <summary>Store round trips the cycle made (gather, ledger, settle), for benchmarks; 0 when not counted.</summary>
     public long StoreRoundTrips { get; init; }
 }

@@ -187,7 +187,10 @@ internal sealed partial class CycleRun
             _tally.LeadsRead, _tally.Scored, _tally.StatusChanges, _tally.StageChanges, _tally.Assigned, _tally.Released,
             _tally.Quarantined, _tally.MarketingRecordsWritten, _tally.CrmRecordsWritten, _tally.TasksCreated,
             _connection.Marketing.SystemName, _connection.Crm.SystemName, marketingCalls, crmCalls,
-            _tally.Changes, _tally.QuarantineNotices, _tally.HandoffLatencies);
+            _tally.Changes, _tally.QuarantineNotices, _tally.HandoffLatencies)
+        {
+            SegmentsWritten = _tally.SegmentsWritten,
+        };
 
     /// <summary>One batch: gather → plan → execute → settle. True when a person's writes were not confirmed (held back).</summary>
     private async Task<bool> ProcessPageAsync(SystemRole side, IReadOnlyList<IPersonRecord> page, bool decideEvenIfSettled, CancellationToken cancellationToken)
@@ -285,6 +288,8 @@ internal sealed partial class CycleRun
             {
                 _tally.Released++;
             }
+
+            _tally.SegmentsWritten += plan.SegmentWrites;
 
             if (person.Assigned)
             {
@@ -666,6 +671,8 @@ internal sealed class CycleTally
     public int CrmRecordsWritten { get; set; }
 
     public int TasksCreated { get; set; }
+
+    public int SegmentsWritten { get; set; }
 
     public List<LeadChange> Changes { get; } = [];
 

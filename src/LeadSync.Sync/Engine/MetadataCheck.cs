@@ -18,7 +18,57 @@ public static class MetadataCheck
     {
         var marketing = await connection.Marketing.GetFieldsAsync(cancellationToken);
         var crm = await connection.Crm.GetFieldsAsync(cancellationToken);
-        return Check(connection.Model, connection.Marketing.CoreFields, marketing, connection.Crm.CoreFields, crm, sectionPaths);
+        var problems = new List<ConfigProblem>(Check(connection.Model, connection.Marketing.CoreFields, marketing, connection.Crm.CoreFields, crm, sectionPaths));
+        problems.AddRange(await CheckNurtureListsAsync(
+            connection.Model, connection.Marketing as IMarketingLists, connection.Marketing.SystemName,
+            sectionPaths.GetValueOrDefault("Nurture", Domain.Nurture.NurtureOptions.SectionName), cancellationToken));
+        return problems;
+    }
+
+    /// <summary>
+    /// Every list a nurture track names for this connection's platform exists and takes manual members (HubSpot: a
+    /// MANUAL or SNAPSHOT list). One lookup per distinct list name. A platform without list support is a problem too.
+    /// </summary>
+    public static async Task<IReadOnlyList<ConfigProblem>> CheckNurtureListsAsync(
+        ConnectionModel model, IMarketingLists? lists, string product, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = new List<ConfigProblem>();
+        var tracks = model.Options.Nurture.Tracks;
+        var platform = model.Options.MarketingPlatform;
+        var checkedNames = new Dictionary<string, MarketingList?>(StringComparer.Ordinal);
+        for (var t = 0; t < tracks.Count; t++)
+        {
+            var name = model.Nurture.ListOf(tracks[t]);
+            if (string.IsNullOrEmpty(name))
+            {
+                continue;
+            }
+
+            var listPath = $"{path}:Tracks[{t}]:Lists:{platform}";
+            if (lists is null)
+            {
+                problems.Add(new ConfigProblem(listPath, $"LeadSync cannot manage {product} lists yet", "nurture tracks on HubSpot connections, or no Nurture section for this connection"));
+                continue;
+            }
+
+            if (!checkedNames.TryGetValue(name, out var list))
+            {
+                list = await lists.FindListAsync(name, cancellationToken);
+                checkedNames[name] = list;
+            }
+
+            if (list is null)
+            {
+                problems.Add(new ConfigProblem(listPath, $"{product} has no list named '{name}'", "the exact name of an existing contact list that takes manual members"));
+            }
+            else if (!list.AcceptsManualMembers)
+            {
+                problems.Add(new ConfigProblem(listPath, $"{product} list '{name}' is {list.Kind}: its members are not added by hand or through the API", "a static list (HubSpot: MANUAL or SNAPSHOT)"));
+            }
+        }
+
+        return problems;
     }
 
     public static IReadOnlyList<ConfigProblem> Check(
@@ -98,6 +148,8 @@ public static class MetadataCheck
             }
         }
 
+        CheckSegments(problems, model, marketingByName, crmByName, sectionPaths.GetValueOrDefault("Segments", Domain.Segmentation.SegmentOptions.SectionName));
+
         // What the scoring model reads must exist, or every lead silently scores as if it never engaged.
         foreach (var property in model.Scoring.RequiredHubSpotProperties.Where(p => !marketingByName.ContainsKey(p)))
         {
@@ -110,6 +162,39 @@ public static class MetadataCheck
         }
 
         return problems;
+    }
+
+    /// <summary>Each segment field this connection writes exists, is writable, and takes every value the dimension can write.</summary>
+    private static void CheckSegments(
+        List<ConfigProblem> problems, ConnectionModel model, Dictionary<string, FieldMetadata> marketing, Dictionary<string, FieldMetadata> crm, string path)
+    {
+        var options = model.Options.Segments;
+        for (var d = 0; d < options.Dimensions.Count; d++)
+        {
+            var dimension = options.Dimensions[d];
+            var values = dimension.Rules.Select(r => r.Value).Append(dimension.Default)
+                .Select(v => new Domain.Segmentation.SegmentValue(dimension.Name, v.Trim(), null, ""))
+                .DistinctBy(v => v.Value, StringComparer.OrdinalIgnoreCase).ToList();
+            var single = new Domain.Segmentation.Segmenter(new Domain.Segmentation.SegmentOptions { Dimensions = [dimension] }, model.Options.MarketingPlatform);
+            foreach (var (writes, fields, system, what) in new[]
+            {
+                (single.ForMarketing(values), marketing, model.Options.MarketingPlatform, "marketing field"),
+                (single.ForCrm(values), crm, Domain.Segmentation.SegmentSystems.Salesforce, "CRM lead field"),
+            })
+            {
+                var fieldPath = $"{path}:Dimensions[{d}]:Fields:{system}";
+                if (writes.Count == 0)
+                {
+                    continue;
+                }
+
+                Require(problems, fields, writes[0].Field, fieldPath, what);
+                foreach (var write in writes)
+                {
+                    CheckOption(problems, fields, write.Field, write.Value, $"{path}:Dimensions[{d}]:ValueMaps:{system}", $"{what} {write.Field} options");
+                }
+            }
+        }
     }
 
     private static void CheckOption(

@@ -120,7 +120,7 @@ public sealed partial class SyncEngine(
     /// <summary>The one-line summary people and scripts read; call counts are labelled with the products' names.</summary>
     public static string Summarize(CycleReport r) =>
         FormattableString.Invariant(
-            $"leads={r.LeadsRead} scored={r.LeadsScored} status_changes={r.StatusChanges} stage_changes={r.StageChanges} assigned={r.Assigned} released={r.Released} quarantined={r.Quarantined} {r.MarketingSystem.ToLowerInvariant()}_calls={r.MarketingCalls} {r.CrmSystem.ToLowerInvariant()}_calls={r.CrmCalls}");
+            $"leads={r.LeadsRead} scored={r.LeadsScored} status_changes={r.StatusChanges} stage_changes={r.StageChanges} assigned={r.Assigned} released={r.Released} quarantined={r.Quarantined} segments_written={r.SegmentsWritten} {r.MarketingSystem.ToLowerInvariant()}_calls={r.MarketingCalls} {r.CrmSystem.ToLowerInvariant()}_calls={r.CrmCalls}");
 
     /// <summary>The metric label of a system ("hubspot", "salesforce").</summary>
     public static string Label(IApiTraffic system) => system.SystemName.ToLowerInvariant();

@@ -163,6 +163,18 @@ public sealed class LeadExplainer(SyncConnection connection, IStateStore store, 
         var owners = await referenceData.GetAsync(connection, cancellationToken);
         var routing = await store.GetRoutingStateAsync(connection.Name, cancellationToken);
         var plan = new LeadPlanner(model, connection.Marketing.CoreFields?.ScoreFields).PlanOne(new PersonSnapshot(key, contact, lead, record, ledger), owners, routing, now);
+        if (plan.Segments.Count > 0)
+        {
+            // Each dimension's value and the rule that set it: what a marketer targets by, and why this person is in it.
+            text.AppendLine("segments (LeadSync:Segments, first matching rule wins):");
+            foreach (var segment in plan.Segments)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {segment.Dimension} = {segment.Value}  [{segment.RuleId ?? "default"}]  {segment.Reason}");
+            }
+
+            text.AppendLine();
+        }
+
         text.AppendLine("if a cycle ran now (the planner's own decision, round-robin positions as stored):");
         if (plan.Blocked is { } blocked)
         {

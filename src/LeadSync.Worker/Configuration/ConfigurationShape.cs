@@ -32,6 +32,8 @@ public static class ConfigurationShape
         ["Handoff"] = typeof(Domain.Handoff.HandoffOptions),
         ["Routing"] = typeof(Domain.Routing.RoutingOptions),
         ["Sync"] = typeof(Domain.Planning.SyncOptions),
+        ["Segments"] = typeof(Domain.Segmentation.SegmentOptions),
+        ["Nurture"] = typeof(Domain.Nurture.NurtureOptions),
     };
 
     private static readonly Dictionary<string, Type> HostSections = new(StringComparer.OrdinalIgnoreCase)

@@ -201,6 +201,9 @@ public sealed class LeadSyncSettings
             Handoff = handoff,
             Routing = Pick("Routing", () => new Domain.Routing.RoutingOptions()),
             Sync = sync,
+            Segments = Pick("Segments", () => new Domain.Segmentation.SegmentOptions()),
+            Nurture = Pick("Nurture", () => new Domain.Nurture.NurtureOptions()),
+            MarketingPlatform = platform.ToString(),
         };
 
         var hubSpot = Pick("HubSpot", () => new HubSpotOptions());

@@ -17,8 +17,11 @@ public sealed record DemoSummary(
     int Leads, int Scored, int StatusChanges, int StageChanges, int Assigned, int Quarantined, long MarketingCalls, long SalesforceCalls,
     MarketingPlatformKind Marketing = MarketingPlatformKind.HubSpot)
 {
+    /// <summary>Segment fields written over the demo's cycles (changed values only, both systems).</summary>
+    public int SegmentsWritten { get; init; }
+
     public override string ToString() => FormattableString.Invariant(
-        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} {Marketing.ToString().ToLowerInvariant()}_calls={MarketingCalls} salesforce_calls={SalesforceCalls}");
+        $"summary: leads={Leads} scored={Scored} status_changes={StatusChanges} stage_changes={StageChanges} assigned={Assigned} quarantined={Quarantined} segments_written={SegmentsWritten} {Marketing.ToString().ToLowerInvariant()}_calls={MarketingCalls} salesforce_calls={SalesforceCalls}");
 }
 
 /// <summary>
@@ -67,7 +70,7 @@ public sealed class DemoRunner(CommandIo io)
 
         var changes = new Dictionary<string, LeadChange>(StringComparer.Ordinal);
         var latencies = new List<TimeSpan>();
-        int scored = 0, statusChanges = 0, stageChanges = 0, assigned = 0;
+        int scored = 0, statusChanges = 0, stageChanges = 0, assigned = 0, segmentsWritten = 0;
         for (var cycle = 1; cycle <= cycles; cycle++)
         {
             if (cycle > 1)
@@ -80,7 +83,7 @@ public sealed class DemoRunner(CommandIo io)
             var report = await engine.RunCycleAsync(connection, CycleMode.Incremental, cancellationToken);
             io.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"cycle {cycle}/{cycles}: read {report.LeadsRead}, scored {report.LeadsScored}, status changes {report.StatusChanges}, stage changes {report.StageChanges}, assigned {report.Assigned}, quarantined {report.Quarantined} — {report.MarketingCalls} {report.MarketingSystem} + {report.CrmCalls} {report.CrmSystem} calls, {watch.ElapsedMilliseconds} ms{(report.Succeeded ? string.Empty : " — FAILED: " + report.Error)}"));
+                $"cycle {cycle}/{cycles}: read {report.LeadsRead}, scored {report.LeadsScored}, status changes {report.StatusChanges}, stage changes {report.StageChanges}, segments written {report.SegmentsWritten}, assigned {report.Assigned}, quarantined {report.Quarantined} — {report.MarketingCalls} {report.MarketingSystem} + {report.CrmCalls} {report.CrmSystem} calls, {watch.ElapsedMilliseconds} ms{(report.Succeeded ? string.Empty : " — FAILED: " + report.Error)}"));
             if (!report.Succeeded)
             {
                 await io.Error.WriteLineAsync($"error: cycle {cycle} failed: {report.Error}");
@@ -91,6 +94,7 @@ public sealed class DemoRunner(CommandIo io)
             statusChanges += report.StatusChanges;
             stageChanges += report.StageChanges;
             assigned += report.Assigned;
+            segmentsWritten += report.SegmentsWritten;
             latencies.AddRange(report.HandoffLatencies);
             foreach (var change in report.Changes)
             {
@@ -139,7 +143,7 @@ public sealed class DemoRunner(CommandIo io)
             MarketingPlatformKind.Pardot => stats.PardotCalls,
             _ => stats.HubSpotCalls,
         };
-        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, marketingCalls, stats.SalesforceCalls, marketing).ToString());
+        io.Out.WriteLine(new DemoSummary(known, scored, statusChanges, stageChanges, assigned, quarantine.Count, marketingCalls, stats.SalesforceCalls, marketing) { SegmentsWritten = segmentsWritten }.ToString());
         return ExitCodes.Success;
     }
 

@@ -2,10 +2,11 @@ namespace LeadSync.Connectors.HubSpot.Tests.Infrastructure;
 
 public sealed class VendoredSpecTests
 {
-    [Fact]
-    public void VendoredCopy_WhenSharedSpecIsBesideTheRepository_IsIdentical()
+    [Theory]
+    [InlineData("hubspot-crm-contacts-v3.json")]
+    [InlineData("hubspot-crm-lists-v3.json")]
+    public void VendoredCopy_WhenSharedSpecIsBesideTheRepository_IsIdentical(string file)
     {
-        const string file = "hubspot-crm-contacts-v3.json";
         var vendored = SpecValidator.VendoredCopyPath(file);
         Assert.True(File.Exists(vendored), $"vendored spec missing at {vendored}");
 

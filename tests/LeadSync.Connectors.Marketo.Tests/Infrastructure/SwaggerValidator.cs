@@ -45,10 +45,37 @@ public sealed class SwaggerValidator
         return dir is null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "api", "marketo-openapi", file));
     }
 
+    /// <summary>The path item for a request path: a literal match, else a template whose {parameters} stand for one segment each.</summary>
+    private JsonElement? FindPath(string path)
+    {
+        var paths = _root.GetProperty("paths");
+        if (paths.TryGetProperty(path, out var exact))
+        {
+            return exact;
+        }
+
+        var segments = path.Split('/');
+        foreach (var candidate in paths.EnumerateObject())
+        {
+            var template = candidate.Name.Split('/');
+            if (template.Length == segments.Length && template.Zip(segments).All(p =>
+                p.First == p.Second || (p.First.StartsWith('{') && p.First.EndsWith('}')) || IsTemplatedFile(p.First, p.Second)))
+            {
+                return candidate.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"{listId}.json" against "1002.json".</summary>
+    private static bool IsTemplatedFile(string template, string segment) =>
+        template.StartsWith('{') && template.EndsWith("}.json", StringComparison.Ordinal) && segment.EndsWith(".json", StringComparison.Ordinal);
+
     public IReadOnlyList<string> Validate(Captured request)
     {
         var errors = new List<string>();
-        if (!_root.GetProperty("paths").TryGetProperty(request.Path, out var pathItem))
+        if (FindPath(request.Path) is not { } pathItem)
         {
             return [$"{request.Method} {request.Path}: no such path in the spec"];
         }

@@ -65,6 +65,8 @@ public sealed partial class DemoAndSyncCommandTests
         Assert.True(explainExit == 0, explainError);
         Assert.Contains("score ", explained, StringComparison.Ordinal);
         Assert.Contains("Lead Status:", explained, StringComparison.Ordinal);
+        Assert.Contains("segments (LeadSync:Segments, first matching rule wins):", explained, StringComparison.Ordinal);
+        Assert.Matches(@"\n  Region = \S.*segment Region = ", explained);
         Assert.Contains("audit (newest first", explained, StringComparison.Ordinal);
         Assert.DoesNotContain(someone, explained, StringComparison.OrdinalIgnoreCase);
 
@@ -94,7 +96,7 @@ public sealed partial class DemoAndSyncCommandTests
         }
         """);
 
-    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=(?<assigned>\d+) quarantined=\d+ hubspot_calls=\d+ salesforce_calls=\d+$")]
+    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=(?<assigned>\d+) quarantined=\d+ segments_written=\d+ hubspot_calls=\d+ salesforce_calls=\d+$")]
     private static partial Regex SummaryLine();
 
     [GeneratedRegex(@"\b[a-z0-9._%+'-]{2,}@[a-z0-9.-]+\.[a-z]{2,}\b", RegexOptions.IgnoreCase)]

@@ -47,6 +47,95 @@ public sealed class LiveCheckTests
         Assert.Contains("rules agree with the live systems", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ValidateConfigLive_NurtureListsMissingOrDynamic_EachReportedWithItsPath()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Seed = 3, LeadCount = 20 });
+        sandbox.HubSpot.Lists.CreateList("Nurture - EMEA");
+        sandbox.HubSpot.Lists.CreateList("Active leads", LeadSync.Sandbox.HubSpot.HubSpotLists.Dynamic);
+        using var dir = new TempDir();
+        var config = dir.File("nurture.json", $$"""
+            {
+              "LeadSync": {
+                "HubSpot": { "BaseUrl": "{{sandbox.HubSpotBaseUrl.ToString().TrimEnd('/')}}", "AccessToken": "{{sandbox.HubSpotAccessToken}}" },
+                "Salesforce": { "LoginUrl": "{{sandbox.SalesforceLoginUrl.ToString().TrimEnd('/')}}", "ClientId": "{{sandbox.SalesforceClientId}}", "ClientSecret": "{{sandbox.SalesforceClientSecret}}" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" },
+                "Nurture": {
+                  "Tracks": [
+                    { "Name": "emea", "Segments": { "Region": "EMEA" }, "Lists": { "HubSpot": "Nurture - EMEA" } },
+                    { "Name": "na", "Segments": { "Region": "NA" }, "Reasons": [ "New", "BelowThreshold" ], "Lists": { "HubSpot": "Nurture - NA" } },
+                    { "Name": "everyone", "Lists": { "HubSpot": "Active leads", "Marketo": "Nurture" } }
+                  ]
+                }
+              }
+            }
+            """);
+
+        var (offline, _, offlineError) = await CliRunner.RunAsync("validate-config", "--config", config);
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--live", "--config", config);
+
+        Assert.True(offline == 0, offlineError);
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("LeadSync:Nurture:Tracks[0]", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[1]:Lists:HubSpot: HubSpot has no list named 'Nurture - NA'", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[2]:Lists:HubSpot: HubSpot list 'Active leads' is DYNAMIC", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_NurtureTrackOnAnUnknownSegmentValue_OfflineProblemWithItsPath()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("nurture.json", """
+            {
+              "LeadSync": {
+                "Nurture": { "Tracks": [ { "Name": "mars", "Segments": { "Region": "Mars" }, "Lists": { "HubSpot": "Nurture - Mars" } } ] }
+              }
+            }
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("LeadSync:Nurture:Tracks[0]:Segments:Region: 'Mars' is not a value dimension Region sets", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfigLive_NurtureOnMarketo_StaticListsLookedUpByName()
+    {
+        // The Marketo fake seeds the static lists "Nurture - Early Stage" and "Webinar Invitees".
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Seed = 3, LeadCount = 20 });
+        using var dir = new TempDir();
+        var config = dir.File("marketo-nurture.json", $$"""
+            {
+              "LeadSync": {
+                "MarketingPlatform": "Marketo",
+                "Marketo": {
+                  "BaseUrl": "{{sandbox.MarketoBaseUrl.ToString().TrimEnd('/')}}",
+                  "ClientId": "{{sandbox.MarketoClientId}}",
+                  "ClientSecret": "{{sandbox.MarketoClientSecret}}",
+                  "StageField": "lifecycleStage",
+                  "ScoreField": "leadSyncScore",
+                  "GradeField": "fitGrade"
+                },
+                "Salesforce": { "LoginUrl": "{{sandbox.SalesforceLoginUrl.ToString().TrimEnd('/')}}", "ClientId": "{{sandbox.SalesforceClientId}}", "ClientSecret": "{{sandbox.SalesforceClientSecret}}" },
+                "State": { "SqlitePath": "{{Path.Combine(dir.Path, "state.db")}}" },
+                "Nurture": {
+                  "Tracks": [
+                    { "Name": "early", "Lists": { "Marketo": "Nurture - Early Stage", "HubSpot": "Not checked on a Marketo connection" } },
+                    { "Name": "late", "Segments": { "Region": "EMEA" }, "Lists": { "Marketo": "Nurture - Late Stage" } }
+                  ]
+                }
+              }
+            }
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("validate-config", "--live", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("LeadSync:Nurture:Tracks[0]", error, StringComparison.Ordinal);
+        Assert.Contains("LeadSync:Nurture:Tracks[1]:Lists:Marketo: Marketo has no list named 'Nurture - Late Stage'", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("LeadSync_Key2__c", "Lead has no field LeadSync_Key2__c")]
     [InlineData("HubSpot_Contact_Id__c", "is not marked External ID")]

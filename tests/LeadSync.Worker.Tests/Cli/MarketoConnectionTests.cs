@@ -138,7 +138,7 @@ public sealed partial class MarketoConnectionTests
         Assert.DoesNotContain("LeadSync:Connections:1:HubSpot", error, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=(?<assigned>\d+) quarantined=\d+ marketo_calls=(?<marketo>\d+) salesforce_calls=\d+$")]
+    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=(?<assigned>\d+) quarantined=\d+ segments_written=\d+ marketo_calls=(?<marketo>\d+) salesforce_calls=\d+$")]
     private static partial Regex SummaryLine();
 
     [GeneratedRegex(@"[a-z0-9._%+\-]{2,}@[a-z0-9.\-]+\.[a-z]{2,}", RegexOptions.IgnoreCase)]

@@ -41,6 +41,8 @@ public sealed partial class DeployFilesTests
         ["Mappings"] = typeof(FieldMappingOptions),
         ["Handoff"] = typeof(HandoffOptions),
         ["Routing"] = typeof(RoutingOptions),
+        ["Segments"] = typeof(LeadSync.Domain.Segmentation.SegmentOptions),
+        ["Nurture"] = typeof(LeadSync.Domain.Nurture.NurtureOptions),
         ["Schedule"] = typeof(ScheduleOptions),
         ["Health"] = typeof(HealthOptions),
         ["Telemetry"] = typeof(TelemetryOptions),

@@ -113,7 +113,7 @@ public sealed partial class PardotLoopTests
         }
         """);
 
-    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=\d+ quarantined=(?<quarantined>\d+) pardot_calls=(?<pardot>\d+) salesforce_calls=\d+$")]
+    [GeneratedRegex(@"^summary: leads=(?<leads>\d+) scored=\d+ status_changes=\d+ stage_changes=\d+ assigned=\d+ quarantined=(?<quarantined>\d+) segments_written=\d+ pardot_calls=(?<pardot>\d+) salesforce_calls=\d+$")]
     private static partial Regex SummaryLine();
 
     [GeneratedRegex(@"\b[a-z0-9._%+'-]{2,}@[a-z0-9.-]+\.[a-z]{2,}\b", RegexOptions.IgnoreCase)]
