@@ -196,21 +196,11 @@ try
 
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leads: {leads:N0}, seed {seed}, cores: {Environment.ProcessorCount}, sandbox in a separate process (pid {sandboxProcess.Id})"));
-    Console.WriteLine("| cycle | result | read | HubSpot calls | Salesforce calls | records written | wall s | LeadSync CPU s | sandbox CPU s | peak working set MB (LeadSync) | GC heap MB |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var row in rows)
-    {
-        Console.WriteLine("| " + string.Join(" | ", row) + " |");
-    }
+    Table("| cycle | result | read | HubSpot calls | Salesforce calls | records written | wall s | LeadSync CPU s | sandbox CPU s | peak working set MB (LeadSync) | GC heap MB |", rows);
 
     Console.WriteLine();
     Console.WriteLine("Measured vs the bound from the published limits (ratio = bound / measured; 1.00 is at the bound):");
-    Console.WriteLine("| cycle | HubSpot calls | HubSpot bound | ratio | Salesforce calls | Salesforce bound | ratio | wall s | search-quota bound s | ratio | searches made (at 4/s) | LeadSync CPU s | sandbox CPU s |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var row in bounds)
-    {
-        Console.WriteLine("| " + string.Join(" | ", row) + " |");
-    }
+    Table("| cycle | HubSpot calls | HubSpot bound | ratio | Salesforce calls | Salesforce bound | ratio | wall s | search-quota bound s | ratio | searches made (at 4/s) | LeadSync CPU s | sandbox CPU s |", bounds);
 
     foreach (var (cycle, endpoints) in byEndpoint)
     {
@@ -345,12 +335,7 @@ static async Task RunMarketingPlatformAsync(string marketing, Dictionary<string,
 
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{product}: {leads:N0} people, seed {seed}, cores: {Environment.ProcessorCount}, sandbox in a separate process (pid {sandboxProcess.Id}), its limits lifted; LeadSync's client-side limits as configured"));
-    Console.WriteLine($"| cycle | result | read | {product} calls | {product} floor | ratio | Salesforce calls | Salesforce floor | ratio | wall s | quota wall floor s | {product} writes | throttled | share of daily allowance (Growth 25k / Premium 100k) | LeadSync CPU s | sandbox CPU s | peak WS MB |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var row in rows)
-    {
-        Console.WriteLine("| " + string.Join(" | ", row) + " |");
-    }
+    Table($"| cycle | result | read | {product} calls | {product} floor | ratio | Salesforce calls | Salesforce floor | ratio | wall s | quota wall floor s | {product} writes | throttled | share of daily allowance (Growth 25k / Premium 100k) | LeadSync CPU s | sandbox CPU s | peak WS MB |", rows);
 
     foreach (var (name, endpoints) in byEndpoint)
     {
@@ -433,6 +418,17 @@ static Dictionary<string, (long Calls, long Records)> EndpointDelta(JsonObject b
     }
 
     return result;
+}
+
+// A Markdown table: the header row as given, a separator with one cell per column, the rows.
+static void Table(string header, IEnumerable<string[]> rows)
+{
+    Console.WriteLine(header);
+    Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(c => c == '|') - 1)));
+    foreach (var row in rows)
+    {
+        Console.WriteLine("| " + string.Join(" | ", row) + " |");
+    }
 }
 
 static long Ceil(long count, long per) => (count + per - 1) / per;
